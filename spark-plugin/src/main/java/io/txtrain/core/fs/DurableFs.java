@@ -1,0 +1,262 @@
+package io.txtrain.core.fs;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Comparator;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+
+/**
+ * The file operations the protocol needs, with the same guarantees on every Hadoop file system.
+ * On {@code file://} durability and exclusive creation bypass Hadoop's local file system, whose
+ * {@code hsync} does not reach the disk and whose exclusive create is not atomic; everything else
+ * goes through {@link FileSystem}.
+ */
+public final class DurableFs {
+    private final FileSystem fs;
+    private final boolean local;
+
+    private DurableFs(FileSystem fs) {
+        this.fs = fs;
+        this.local = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+    }
+
+    public static DurableFs of(FileSystem fs) {
+        return new DurableFs(fs);
+    }
+
+    public static DurableFs forUri(URI uri, Configuration conf) throws IOException {
+        return new DurableFs(FileSystem.get(uri, conf));
+    }
+
+    public FileSystem fileSystem() {
+        return fs;
+    }
+
+    public boolean isLocal() {
+        return local;
+    }
+
+    public Path qualify(Path p) {
+        return fs.makeQualified(p);
+    }
+
+    /**
+     * Creates a new file for durable appends. With {@code exclusive}, fails with
+     * {@link org.apache.hadoop.fs.FileAlreadyExistsException} if the file exists, atomically.
+     */
+    public DurableOutput create(Path path, boolean exclusive) throws IOException {
+        if (local) {
+            java.nio.file.Path file = localFile(path);
+            FileChannel ch;
+            try {
+                ch = exclusive
+                        ? FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (FileAlreadyExistsException e) {
+                throw new org.apache.hadoop.fs.FileAlreadyExistsException(path + " already exists");
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new FileNotFoundException("parent directory of " + path + " does not exist");
+            }
+            syncDirectory(path.getParent());
+            return new LocalOutput(ch);
+        }
+        return new HadoopOutput(fs.create(path, !exclusive));
+    }
+
+    /** Writes a whole small file durably under a temporary name, then renames it into place. */
+    public void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime());
+        try (DurableOutput out = create(tmp, true)) {
+            out.write(bytes);
+            out.sync();
+        }
+        if (!rename(tmp, target)) {
+            fs.delete(tmp, false);
+            throw new IOException("could not publish " + target + " (rename from " + tmp + " failed)");
+        }
+    }
+
+    /**
+     * Atomically renames {@code src} to {@code dst}, which must not exist, and makes the rename
+     * durable. Returns false if the rename did not happen.
+     */
+    public boolean rename(Path src, Path dst) throws IOException {
+        if (fs.exists(dst)) {
+            return false; // HDFS would move src *into* an existing directory
+        }
+        boolean ok = fs.rename(src, dst);
+        if (ok) {
+            syncDirectory(dst.getParent());
+        }
+        return ok;
+    }
+
+    /** Makes directory entries (creations, renames) durable on a local disk; a no-op on HDFS. */
+    public void syncDirectory(Path dir) throws IOException {
+        if (!local || dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(localFile(dir), StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    public void mkdirs(Path dir, FsPermission permission) throws IOException {
+        if (!fs.exists(dir)) {
+            if (!fs.mkdirs(dir, permission)) {
+                throw new IOException("could not create directory " + dir);
+            }
+            fs.setPermission(dir, permission);
+            syncDirectory(dir.getParent());
+        }
+    }
+
+    public InputStream open(Path p) throws IOException {
+        return fs.open(p);
+    }
+
+    public boolean exists(Path p) throws IOException {
+        return fs.exists(p);
+    }
+
+    public FileStatus status(Path p) throws IOException {
+        return fs.getFileStatus(p);
+    }
+
+    /** Entries of a directory sorted by name, without hidden side files; empty if it is missing. */
+    public FileStatus[] list(Path dir) throws IOException {
+        if (!fs.exists(dir)) {
+            return new FileStatus[0];
+        }
+        return Arrays.stream(fs.listStatus(dir))
+                .filter(s -> !s.getPath().getName().startsWith("."))
+                .sorted(Comparator.comparing(s -> s.getPath().getName()))
+                .toArray(FileStatus[]::new);
+    }
+
+    public byte[] readAll(Path p, long maxBytes) throws IOException {
+        long len = fs.getFileStatus(p).getLen();
+        if (len > maxBytes) {
+            throw new IOException(p + " is " + len + " bytes, more than the " + maxBytes + " allowed");
+        }
+        byte[] b = new byte[(int) len];
+        try (var in = fs.open(p)) {
+            in.readFully(0, b);
+        }
+        return b;
+    }
+
+    public void delete(Path p, boolean recursive) throws IOException {
+        fs.delete(p, recursive);
+    }
+
+    public void touch(Path p, long mtimeMillis) throws IOException {
+        fs.setTimes(p, mtimeMillis, -1);
+    }
+
+    /**
+     * On HDFS, revokes the write lease of whoever still has {@code p} open and waits (bounded)
+     * until the file is closed, so that a fenced-out writer's further writes fail.
+     */
+    public void recoverLease(Path p, long timeoutMillis) throws IOException {
+        if (!(fs instanceof DistributedFileSystem dfs)) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        boolean closed = dfs.recoverLease(p);
+        while (!closed && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while recovering the HDFS lease of " + p, e);
+            }
+            closed = dfs.isFileClosed(p);
+        }
+        if (!closed) {
+            throw new IOException("HDFS did not close " + p + " within " + timeoutMillis
+                    + " ms of lease recovery; retry later");
+        }
+    }
+
+    private java.nio.file.Path localFile(Path p) {
+        return java.nio.file.Paths.get(fs.makeQualified(p).toUri());
+    }
+
+    private static final class LocalOutput implements DurableOutput {
+        private final FileChannel ch;
+        private long pos;
+
+        LocalOutput(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void write(byte[] bytes) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                pos += ch.write(b);
+            }
+        }
+
+        @Override
+        public void sync() throws IOException {
+            ch.force(false);
+        }
+
+        @Override
+        public long position() {
+            return pos;
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    private static final class HadoopOutput implements DurableOutput {
+        private final FSDataOutputStream out;
+
+        HadoopOutput(FSDataOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(byte[] bytes) throws IOException {
+            out.write(bytes);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            out.hsync();
+        }
+
+        @Override
+        public long position() {
+            return out.getPos();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.txtrain.core.log;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+
+import io.txtrain.core.codec.CorruptFrameException;
+import io.txtrain.core.codec.Frame;
+import io.txtrain.core.codec.FrameReader;
+import io.txtrain.core.codec.PayloadReader.MalformedPayloadException;
+import io.txtrain.core.codec.RecordType;
+import io.txtrain.core.fs.DirLayout;
+import io.txtrain.core.fs.DurableFs;
+
+/**
+ * Reads the trusted log chain. A torn tail of the head is ignored; any invalid frame inside a
+ * trusted range, a round gap or a foreign file is a {@link CorruptLogException} naming the file
+ * and offset.
+ */
+public final class LogChainReader {
+    private final DurableFs fs;
+    private final DirLayout layout;
+
+    public LogChainReader(DurableFs fs, DirLayout layout) {
+        this.fs = fs;
+        this.layout = layout;
+    }
+
+    public LogChain read() throws IOException {
+        FileStatus[] files = fs.list(layout.logDir());
+        String head = null;
+        long[] headKey = null;
+        long maxEpoch = 0;
+        List<String> all = new ArrayList<>();
+        for (FileStatus f : files) {
+            String name = f.getPath().getName();
+            long[] k = DirLayout.parseSegment(name);
+            if (k == null) {
+                throw new CorruptLogException("unknown file in the log directory: " + f.getPath());
+            }
+            all.add(name);
+            maxEpoch = Math.max(maxEpoch, k[0]);
+            if (headKey == null || k[0] > headKey[0] || (k[0] == headKey[0] && k[1] > headKey[1])) {
+                head = name;
+                headKey = k;
+            }
+        }
+        if (head == null) {
+            return LogChain.empty();
+        }
+        // Walk back from the head, learning each predecessor's trusted length from its successor.
+        Deque<String> chain = new ArrayDeque<>();
+        Deque<Long> limits = new ArrayDeque<>();
+        String current = head;
+        long limit = -1;
+        while (true) {
+            chain.addFirst(current);
+            limits.addFirst(limit);
+            SegmentHeader h = readHeader(current);
+            if (!h.hasPrevious() || !all.contains(h.previousSegment())) {
+                break;
+            }
+            current = h.previousSegment();
+            limit = h.previousTrustedLength();
+        }
+        List<String> orphans = new ArrayList<>(all);
+        orphans.removeAll(chain);
+
+        List<String> segments = new ArrayList<>(chain);
+        List<Long> firstRounds = new ArrayList<>();
+        List<RoundRecord> rounds = new ArrayList<>();
+        List<RecoveryEvent> recoveries = new ArrayList<>();
+        long headValid = 0;
+        List<Long> limitList = new ArrayList<>(limits);
+        for (int i = 0; i < segments.size(); i++) {
+            String seg = segments.get(i);
+            long trusted = limitList.get(i);
+            headValid = readSegment(seg, trusted, firstRounds, rounds, recoveries);
+        }
+        return new LogChain(List.copyOf(segments), List.copyOf(firstRounds), List.copyOf(rounds),
+                List.copyOf(recoveries), headValid, maxEpoch, List.copyOf(orphans));
+    }
+
+    private SegmentHeader readHeader(String name) throws IOException {
+        Path p = new Path(layout.logDir(), name);
+        try (InputStream in = fs.open(p)) {
+            Frame f = new FrameReader(in, p.toString(), -1).expect(RecordType.SEGMENT_HEADER);
+            return checkHeader(name, SegmentHeader.decode(f.payload()));
+        } catch (CorruptFrameException | MalformedPayloadException e) {
+            throw new CorruptLogException("log segment header is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    private static SegmentHeader checkHeader(String name, SegmentHeader h) throws CorruptLogException {
+        long[] k = DirLayout.parseSegment(name);
+        if (k[0] != h.writerEpoch() || k[1] != h.firstRound()) {
+            throw new CorruptLogException("log segment " + name + " has a header for epoch " + h.writerEpoch()
+                    + " and first round " + h.firstRound());
+        }
+        return h;
+    }
+
+    /** Reads one segment; returns the length of its valid part. */
+    private long readSegment(String name, long trusted, List<Long> firstRounds, List<RoundRecord> rounds,
+                             List<RecoveryEvent> recoveries) throws IOException {
+        Path p = new Path(layout.logDir(), name);
+        boolean isHead = trusted < 0;
+        long limit = isHead ? fs.status(p).getLen() : trusted;
+        long firstRound = DirLayout.parseSegment(name)[1];
+        firstRounds.add(firstRound);
+        long expected = rounds.isEmpty() ? firstRound : rounds.get(rounds.size() - 1).round() + 1;
+        if (expected != firstRound) {
+            throw new CorruptLogException("round gap: " + p + " starts at round " + firstRound
+                    + " but the previous segment ends at round " + (expected - 1));
+        }
+        try (InputStream in = new BufferedInputStream(fs.open(p), 1 << 16)) {
+            FrameReader reader = new FrameReader(new BoundedInput(in, limit), p.toString(), limit);
+            Frame f;
+            while (true) {
+                long at = reader.position();
+                try {
+                    f = reader.next();
+                } catch (CorruptFrameException e) {
+                    if (isHead) {
+                        return at; // torn or corrupt tail of the active segment: ignored
+                    }
+                    throw new CorruptLogException("corruption inside a sealed log segment: " + e.getMessage(), e);
+                }
+                if (f == null) {
+                    return reader.position();
+                }
+                try {
+                    accept(p, f, at == 0, rounds, recoveries);
+                } catch (MalformedPayloadException e) {
+                    throw new CorruptLogException(p + ": record at offset " + at + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private static void accept(Path p, Frame f, boolean first, List<RoundRecord> rounds,
+                               List<RecoveryEvent> recoveries) throws CorruptLogException {
+        if (first != (f.type() == RecordType.SEGMENT_HEADER)) {
+            throw new CorruptLogException(p + ": unexpected " + f.type() + " record at offset " + f.offset());
+        }
+        switch (f.type()) {
+            case SEGMENT_HEADER -> { }
+            case ROUND_COMMIT -> {
+                RoundRecord r = RoundRecord.decode(f.payload());
+                long expected = rounds.isEmpty() ? r.round() : rounds.get(rounds.size() - 1).round() + 1;
+                if (r.round() != expected) {
+                    throw new CorruptLogException(p + ": record at offset " + f.offset() + " is round " + r.round()
+                            + ", expected round " + expected);
+                }
+                rounds.add(r);
+            }
+            case RECOVERY -> recoveries.add(RecoveryEvent.decode(f.payload()));
+            default -> throw new CorruptLogException(p + ": unexpected " + f.type() + " record at offset " + f.offset());
+        }
+    }
+
+    /** Never reads past the trusted length. */
+    private static final class BoundedInput extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        BoundedInput(InputStream in, long limit) {
+            this.in = in;
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.txtrain.core.log;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.hadoop.fs.Path;
+
+import io.txtrain.core.codec.FrameCodec;
+import io.txtrain.core.codec.RecordType;
+import io.txtrain.core.fs.DirLayout;
+import io.txtrain.core.fs.DurableFs;
+
+/**
+ * Appends committed rounds to the log. {@link #commit} returns only after the record is durable:
+ * that is the single step that commits a round (docs/PROTOCOL.md §3.1). Not thread-safe for
+ * commits; {@link #truncateBefore} may be called from another thread.
+ */
+public final class RoundLogWriter implements AutoCloseable {
+    /** Tells whether this writer still holds the directory (no higher writer epoch exists). */
+    public interface FenceCheck {
+        void check() throws IOException;
+    }
+
+    private final DurableFs fs;
+    private final DirLayout layout;
+    private final long epoch;
+    private final long segmentBytes;
+    private final FenceCheck fence;
+    private final List<String> chain;
+    private final List<Long> chainFirstRounds;
+    private String activeName;
+    private org.apache.hadoop.fs.Path activePath;
+    private io.txtrain.core.fs.DurableOutput active;
+    private long nextRound;
+
+    private RoundLogWriter(DurableFs fs, DirLayout layout, long epoch, long segmentBytes, FenceCheck fence,
+                           LogChain previous) {
+        this.fs = fs;
+        this.layout = layout;
+        this.epoch = epoch;
+        this.segmentBytes = segmentBytes;
+        this.fence = fence;
+        this.chain = new ArrayList<>(previous.segments());
+        this.chainFirstRounds = new ArrayList<>(previous.segmentFirstRounds());
+        this.nextRound = previous.lastRound() + 1;
+    }
+
+    /**
+     * Starts this writer's epoch: creates its head segment (recording the previous head's trusted
+     * length, which fences out whatever the previous writer appends later) and logs the recovery
+     * event, durably, before returning.
+     */
+    public static RoundLogWriter takeOver(DurableFs fs, DirLayout layout, long epoch, long segmentBytes,
+                                          FenceCheck fence, LogChain previous, RecoveryEvent event)
+            throws IOException {
+        RoundLogWriter w = new RoundLogWriter(fs, layout, epoch, segmentBytes, fence, previous);
+        w.openSegment(previous.head(), previous.headValidLength());
+        w.active.write(FrameCodec.encode(RecordType.RECOVERY, event.encode()));
+        w.active.sync();
+        return w;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    /** The round number the next {@link #commit} must carry. */
+    public long nextRound() {
+        return nextRound;
+    }
+
+    /**
+     * Durably commits a round. On return the round survives any crash. If it throws, the round
+     * may or may not be committed; the caller must stop and let recovery decide.
+     *
+     * @throws FencedException if another writer took over; the commit is then not trusted
+     */
+    public void commit(RoundRecord record) throws IOException {
+        if (record.round() != nextRound) {
+            throw new IllegalArgumentException("round " + record.round() + " committed out of order; expected "
+                    + nextRound);
+        }
+        active.write(FrameCodec.encode(RecordType.ROUND_COMMIT, record.encode()));
+        active.sync();
+        fence.check(); // after the sync: a takeover that started earlier cannot have missed it
+        nextRound++;
+        if (active.position() >= segmentBytes) {
+            roll();
+        }
+    }
+
+    /**
+     * Deletes segments all of whose rounds are before {@code round} (covered by a checkpoint at
+     * {@code round} or later). The segment holding {@code round} itself is kept.
+     */
+    public synchronized void truncateBefore(long round) throws IOException {
+        while (chain.size() > 1 && chainFirstRounds.get(1) <= round) {
+            fs.delete(new Path(layout.logDir(), chain.get(0)), false);
+            chain.remove(0);
+            chainFirstRounds.remove(0);
+        }
+    }
+
+    private void roll() throws IOException {
+        String oldName = activeName;
+        io.txtrain.core.fs.DurableOutput old = active;
+        openSegment(oldName, old.position());
+        old.close();
+    }
+
+    private synchronized void openSegment(String previous, long previousLength) throws IOException {
+        activeName = DirLayout.segmentName(epoch, nextRound);
+        activePath = layout.segment(epoch, nextRound);
+        active = fs.create(activePath, true);
+        active.write(FrameCodec.encode(RecordType.SEGMENT_HEADER,
+                new SegmentHeader(epoch, nextRound, previous, previousLength).encode()));
+        active.sync();
+        chain.add(activeName);
+        chainFirstRounds.add(nextRound);
+    }
+
+    @Override
+    public void close() throws IOException {
+        active.close();
+    }
+}

@@ -1,0 +1,80 @@
+package io.txtrain.core.recovery;
+
+import java.io.IOException;
+import java.util.Map;
+
+import org.apache.hadoop.fs.Path;
+
+import io.txtrain.core.checkpoint.CheckpointSnapshot;
+import io.txtrain.core.checkpoint.CheckpointWriter;
+import io.txtrain.core.lease.WriterLease;
+import io.txtrain.core.log.RoundLogWriter;
+import io.txtrain.core.log.RoundRecord;
+
+/**
+ * A checkpoint directory held by this writer: the recovery plan it starts from, the commit of
+ * rounds and asynchronous checkpoints. Closing finishes a persist in flight and releases the lease.
+ */
+public final class OpenRun implements AutoCloseable {
+    private final Path root;
+    private final WriterLease lease;
+    private final RecoveryPlan plan;
+    private final RoundLogWriter log;
+    private final CheckpointWriter checkpoints;
+
+    OpenRun(Path root, WriterLease lease, RecoveryPlan plan, RoundLogWriter log, CheckpointWriter checkpoints) {
+        this.root = root;
+        this.lease = lease;
+        this.plan = plan;
+        this.log = log;
+        this.checkpoints = checkpoints;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public RecoveryPlan plan() {
+        return plan;
+    }
+
+    public long writerEpoch() {
+        return lease.epoch();
+    }
+
+    public long nextRound() {
+        return log.nextRound();
+    }
+
+    /** Commits a round durably; see {@link RoundLogWriter#commit}. */
+    public void commit(RoundRecord record) throws IOException {
+        log.commit(record);
+    }
+
+    /** Snapshot on this thread; see {@link CheckpointWriter#snapshot}. */
+    public CheckpointSnapshot snapshot(long round, byte[] stateChecksum, Map<String, byte[]> blobs) {
+        if (round >= log.nextRound()) {
+            throw new IllegalStateException("round " + round + " is not committed; only committed state is checkpointed");
+        }
+        return checkpoints.snapshot(round, stateChecksum, blobs);
+    }
+
+    public CheckpointWriter checkpoints() {
+        return checkpoints;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            checkpoints.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                log.close();
+            } finally {
+                lease.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.txtrain.core.recovery;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.txtrain.core.checkpoint.CheckpointCorruptException;
+import io.txtrain.core.checkpoint.CheckpointRef;
+import io.txtrain.core.checkpoint.CheckpointStore;
+import io.txtrain.core.checkpoint.VerifiedCheckpoint;
+import io.txtrain.core.log.CorruptLogException;
+import io.txtrain.core.log.LogChain;
+import io.txtrain.core.log.LogChainReader;
+import io.txtrain.core.log.RoundRecord;
+
+/**
+ * Computes a {@link RecoveryPlan} (docs/PROTOCOL.md §8). Reads only; trusts a checkpoint only if
+ * its manifest and blobs verify and the log's record of its round has the same state checksum.
+ */
+public final class RecoveryPlanner {
+    private static final Logger LOG = LoggerFactory.getLogger(RecoveryPlanner.class);
+    private final LogChainReader logReader;
+    private final CheckpointStore checkpoints;
+
+    public RecoveryPlanner(LogChainReader logReader, CheckpointStore checkpoints) {
+        this.logReader = logReader;
+        this.checkpoints = checkpoints;
+    }
+
+    public RecoveryPlan plan() throws IOException {
+        LogChain chain = logReader.read();
+        List<String> rejected = new ArrayList<>();
+        VerifiedCheckpoint start = null;
+        for (CheckpointRef ref : checkpoints.list()) {
+            try {
+                start = trusted(ref, chain);
+                break;
+            } catch (CheckpointCorruptException e) {
+                LOG.warn("skipping checkpoint {}: {}", ref.path(), e.getMessage());
+                rejected.add(ref.path().getName() + ": " + e.getMessage());
+            }
+        }
+        long startRound = start == null ? 0 : start.round();
+        if (start == null && !chain.rounds().isEmpty() && chain.firstRound() != 1) {
+            throw new CorruptLogException("no valid checkpoint, and the log no longer reaches back to round 1"
+                    + " (it starts at round " + chain.firstRound() + "); rejected checkpoints: " + rejected);
+        }
+        List<RoundRecord> replay = new ArrayList<>();
+        for (RoundRecord r : chain.rounds()) {
+            if (r.round() > startRound) {
+                replay.add(r);
+            }
+        }
+        long next = Math.max(chain.lastRound(), startRound) + 1;
+        return new RecoveryPlan(start, List.copyOf(replay), next, chain, List.copyOf(rejected));
+    }
+
+    private VerifiedCheckpoint trusted(CheckpointRef ref, LogChain chain) throws IOException {
+        VerifiedCheckpoint v = checkpoints.load(ref);
+        if (ref.round() == 0) {
+            return v;
+        }
+        RoundRecord rec = chain.round(ref.round());
+        if (rec == null) {
+            throw new CheckpointCorruptException("round " + ref.round() + " is not committed in the log"
+                    + " (written by a fenced-out writer, or the log was damaged)");
+        }
+        if (!Arrays.equals(rec.stateChecksum(), v.manifest().stateChecksum())) {
+            throw new CheckpointCorruptException("state checksum " + v.manifest().stateChecksumHex()
+                    + " differs from the committed round's " + rec.stateChecksumHex());
+        }
+        return v;
+    }
+}
