@@ -35,8 +35,6 @@ public final class LogChainReader {
 
     public LogChain read() throws IOException {
         FileStatus[] files = fs.list(layout.logDir());
-        String head = null;
-        long[] headKey = null;
         long maxEpoch = 0;
         List<String> all = new ArrayList<>();
         for (FileStatus f : files) {
@@ -47,13 +45,26 @@ public final class LogChainReader {
             }
             all.add(name);
             maxEpoch = Math.max(maxEpoch, k[0]);
-            if (headKey == null || k[0] > headKey[0] || (k[0] == headKey[0] && k[1] > headKey[1])) {
-                head = name;
-                headKey = k;
+        }
+        // Names sort by (epoch, firstRound). A head whose header is torn (crash while creating it)
+        // holds no commit and is skipped; its predecessor is then the head.
+        List<String> candidates = new ArrayList<>(all);
+        String head = null;
+        List<String> torn = new ArrayList<>();
+        while (!candidates.isEmpty() && head == null) {
+            String c = candidates.remove(candidates.size() - 1);
+            try {
+                readHeader(c);
+                head = c;
+            } catch (CorruptLogException e) {
+                if (!(e.getCause() instanceof CorruptFrameException cfe && cfe.truncated())) {
+                    throw e;
+                }
+                torn.add(c);
             }
         }
         if (head == null) {
-            return LogChain.empty();
+            return new LogChain(List.of(), List.of(), List.of(), List.of(), 0, maxEpoch, List.copyOf(torn));
         }
         // Walk back from the head, learning each predecessor's trusted length from its successor.
         Deque<String> chain = new ArrayDeque<>();
