@@ -1,0 +1,219 @@
+package io.txtrain.spark.dl4j;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.util.NetworkUtils;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/** The few operations txtrain needs from a MultiLayerNetwork or a ComputationGraph. */
+abstract class ModelAdapter {
+    enum Kind { MULTI_LAYER, GRAPH }
+
+    abstract Kind kind();
+
+    abstract Model model();
+
+    abstract String configJson();
+
+    abstract int iterationCount();
+
+    abstract int epochCount();
+
+    abstract void setCounters(int iterations, int epochs);
+
+    abstract BaseMultiLayerUpdater<?> updater();
+
+    abstract void fit(DataSet ds);
+
+    abstract void fit(MultiDataSet ds);
+
+    abstract String learningRate();
+
+    FlatState params() {
+        return FlatState.of(model().params());
+    }
+
+    void setParams(FlatState p) {
+        model().setParams(p.toArray());
+    }
+
+    FlatState updaterState() {
+        BaseMultiLayerUpdater<?> u = updater();
+        return u == null || u.getStateViewArray() == null ? FlatState.empty() : FlatState.of(u.getStateViewArray());
+    }
+
+    void setUpdaterState(FlatState s) {
+        if (s.isEmpty()) {
+            return;
+        }
+        INDArray view = updater().getStateViewArray();
+        if (view == null || view.length() != s.length()) {
+            throw new IllegalStateException("updater state has " + (view == null ? 0 : view.length())
+                    + " values, the saved state " + s.length());
+        }
+        view.assign(s.toArray().reshape(view.shape()));
+    }
+
+    double score() {
+        return model().score();
+    }
+
+    static ModelAdapter of(MultiLayerNetwork net) {
+        return new MultiLayer(net);
+    }
+
+    static ModelAdapter of(ComputationGraph graph) {
+        return new Graph(graph);
+    }
+
+    /** A fresh, initialised model from configuration JSON (on executors). */
+    static ModelAdapter create(Kind kind, String json) {
+        if (kind == Kind.MULTI_LAYER) {
+            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(json));
+            net.init();
+            return new MultiLayer(net);
+        }
+        ComputationGraph g = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+        g.init();
+        return new Graph(g);
+    }
+
+    private static final class MultiLayer extends ModelAdapter {
+        private final MultiLayerNetwork net;
+
+        MultiLayer(MultiLayerNetwork net) {
+            this.net = net;
+        }
+
+        @Override
+        Kind kind() {
+            return Kind.MULTI_LAYER;
+        }
+
+        @Override
+        Model model() {
+            return net;
+        }
+
+        @Override
+        String configJson() {
+            return net.getLayerWiseConfigurations().toJson();
+        }
+
+        @Override
+        int iterationCount() {
+            return net.getLayerWiseConfigurations().getIterationCount();
+        }
+
+        @Override
+        int epochCount() {
+            return net.getLayerWiseConfigurations().getEpochCount();
+        }
+
+        @Override
+        void setCounters(int iterations, int epochs) {
+            net.getLayerWiseConfigurations().setIterationCount(iterations);
+            net.getLayerWiseConfigurations().setEpochCount(epochs);
+        }
+
+        @Override
+        BaseMultiLayerUpdater<?> updater() {
+            return (BaseMultiLayerUpdater<?>) net.getUpdater(true);
+        }
+
+        @Override
+        void fit(DataSet ds) {
+            net.fit(ds);
+        }
+
+        @Override
+        void fit(MultiDataSet ds) {
+            throw new IllegalArgumentException("a MultiLayerNetwork cannot be trained on MultiDataSets; use a ComputationGraph");
+        }
+
+        @Override
+        String learningRate() {
+            for (int i = 0; i < net.getnLayers(); i++) {
+                try {
+                    return Double.toString(NetworkUtils.getLearningRate(net, i));
+                } catch (RuntimeException e) {
+                    // layer without a learning rate (e.g. subsampling): try the next
+                }
+            }
+            return "n/a";
+        }
+    }
+
+    private static final class Graph extends ModelAdapter {
+        private final ComputationGraph graph;
+
+        Graph(ComputationGraph graph) {
+            this.graph = graph;
+        }
+
+        @Override
+        Kind kind() {
+            return Kind.GRAPH;
+        }
+
+        @Override
+        Model model() {
+            return graph;
+        }
+
+        @Override
+        String configJson() {
+            return graph.getConfiguration().toJson();
+        }
+
+        @Override
+        int iterationCount() {
+            return graph.getConfiguration().getIterationCount();
+        }
+
+        @Override
+        int epochCount() {
+            return graph.getConfiguration().getEpochCount();
+        }
+
+        @Override
+        void setCounters(int iterations, int epochs) {
+            graph.getConfiguration().setIterationCount(iterations);
+            graph.getConfiguration().setEpochCount(epochs);
+        }
+
+        @Override
+        BaseMultiLayerUpdater<?> updater() {
+            return graph.getUpdater(true);
+        }
+
+        @Override
+        void fit(DataSet ds) {
+            graph.fit(ds);
+        }
+
+        @Override
+        void fit(MultiDataSet ds) {
+            graph.fit(ds);
+        }
+
+        @Override
+        String learningRate() {
+            for (String name : graph.getConfiguration().getNetworkInputs().isEmpty()
+                    ? java.util.List.<String>of() : graph.getConfiguration().getTopologicalOrderStr()) {
+                try {
+                    return Double.toString(NetworkUtils.getLearningRate(graph, name));
+                } catch (RuntimeException e) {
+                    // vertex without a learning rate
+                }
+            }
+            return "n/a";
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.txtrain.spark.dl4j;
+
+import java.io.Serializable;
+
+/** Everything a worker needs for one round besides its data; broadcast once per round. */
+final class RoundInput implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final FlatState params;
+    final FlatState updater;
+    final int iteration;
+    final int epoch;
+    final long round;
+    final long rngSeed;
+
+    RoundInput(FlatState params, FlatState updater, int iteration, int epoch, long round, long rngSeed) {
+        this.params = params;
+        this.updater = updater;
+        this.iteration = iteration;
+        this.epoch = epoch;
+        this.round = round;
+        this.rngSeed = rngSeed;
+    }
+}

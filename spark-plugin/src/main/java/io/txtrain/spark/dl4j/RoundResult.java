@@ -1,0 +1,32 @@
+package io.txtrain.spark.dl4j;
+
+import java.io.Serializable;
+
+/** What one worker (one partition of a round) returns to the driver. */
+final class RoundResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int partition;
+    final FlatState params;
+    final FlatState updater;
+    final double score;
+    final long examples;
+    final int minibatches;
+    final long dataHash;
+    final long seed;
+
+    RoundResult(int partition, FlatState params, FlatState updater, double score, long examples, int minibatches,
+                long dataHash, long seed) {
+        this.partition = partition;
+        this.params = params;
+        this.updater = updater;
+        this.score = score;
+        this.examples = examples;
+        this.minibatches = minibatches;
+        this.dataHash = dataHash;
+        this.seed = seed;
+    }
+
+    static RoundResult empty(int partition, long seed) {
+        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed);
+    }
+}

@@ -1,0 +1,81 @@
+package io.txtrain.spark.dl4j;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.txtrain.training.Seeds;
+import scala.Tuple2;
+
+/**
+ * One worker's part of a round, run as a Spark task: fit this partition's objects, in their
+ * permuted order, starting from the round's broadcast state. Deterministic for a given input.
+ */
+final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, Tuple2<Long, T>>>, Iterator<RoundResult>> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<String> configJson;
+    private final String configKey;
+    private final ModelAdapter.Kind kind;
+    private final Broadcast<RoundInput> input;
+    private final ObjectFitter<T> fitter;
+    private final int objectsPerMinibatch;
+    private final FaultInjection faults;
+
+    RoundTask(Broadcast<String> configJson, String configKey, ModelAdapter.Kind kind, Broadcast<RoundInput> input,
+              ObjectFitter<T> fitter, int objectsPerMinibatch, FaultInjection faults) {
+        this.configJson = configJson;
+        this.configKey = configKey;
+        this.kind = kind;
+        this.input = input;
+        this.fitter = fitter;
+        this.objectsPerMinibatch = objectsPerMinibatch;
+        this.faults = faults;
+    }
+
+    @Override
+    public Iterator<RoundResult> call(Integer partition, Iterator<Tuple2<Integer, Tuple2<Long, T>>> data) {
+        RoundInput in = input.value();
+        TaskContext tc = TaskContext.get();
+        faults.maybeFail(in.round, partition, tc == null ? 0 : tc.attemptNumber());
+        List<Tuple2<Long, T>> objects = new ArrayList<>();
+        data.forEachRemaining(t -> objects.add(t._2()));
+        objects.sort(Comparator.comparingLong(Tuple2::_1));
+        long seed = Seeds.workerSeed(in.rngSeed, in.epoch, in.round, partition);
+        if (objects.isEmpty()) {
+            return List.of(RoundResult.empty(partition, seed)).iterator();
+        }
+        long dataHash = 0;
+        for (Tuple2<Long, T> o : objects) {
+            dataHash = ObjectFitter.combine(dataHash, ObjectFitter.combine(o._1(), fitter.hash(o._2())));
+        }
+        ModelAdapter model = WorkerModelCache.borrow(configKey, kind, configJson.value());
+        try {
+            model.setParams(in.params);
+            model.setUpdaterState(in.updater);
+            model.setCounters(in.iteration, in.epoch);
+            Nd4j.getRandom().setSeed(seed);
+            long examples = 0;
+            int minibatches = 0;
+            double scoreSum = 0;
+            for (int from = 0; from < objects.size(); from += objectsPerMinibatch) {
+                List<T> batch = new ArrayList<>();
+                for (int i = from; i < Math.min(objects.size(), from + objectsPerMinibatch); i++) {
+                    batch.add(objects.get(i)._2());
+                }
+                examples += fitter.fit(model, batch);
+                scoreSum += model.score();
+                minibatches++;
+            }
+            return List.of(new RoundResult(partition, model.params(), model.updaterState(), scoreSum / minibatches,
+                    examples, minibatches, dataHash, seed)).iterator();
+        } finally {
+            WorkerModelCache.release(configKey, model);
+        }
+    }
+}

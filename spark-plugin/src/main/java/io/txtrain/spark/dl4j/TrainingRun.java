@@ -1,0 +1,291 @@
+package io.txtrain.spark.dl4j;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.txtrain.core.checkpoint.CheckpointListener;
+import io.txtrain.core.checkpoint.CheckpointSnapshot;
+import io.txtrain.core.log.RoundRecord;
+import io.txtrain.core.recovery.OpenRun;
+import io.txtrain.core.recovery.RecoveryDirectory;
+import io.txtrain.core.recovery.RecoveryPlan;
+import io.txtrain.spark.TxtrainSettings;
+
+/**
+ * The driver side of one transactional training run: resumes from the checkpoint directory, then
+ * executes epochs round by round. A round's result becomes the network's state only after its log
+ * record is durable; a replayed round must reproduce its record's checksum.
+ */
+final class TrainingRun implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+    static final String BLOB_PARAMS = "params";
+    static final String BLOB_UPDATER = "updater";
+    static final String BLOB_CURSOR = "cursor";
+    static final String BLOB_CONFIG = "config";
+
+    private final JavaSparkContext sc;
+    private final ModelAdapter model;
+    private final AveragingSettings averaging;
+    private final TxtrainSettings settings;
+    private final OpenRun run;
+    private final RoundRunner runner;
+    private final Broadcast<String> configJson;
+    private final String configKey;
+    private final Map<Long, RoundRecord> toReplay = new HashMap<>();
+    private final int checkpointEvery;
+    private final boolean acceptMismatch;
+    private final Collection<TrainingListener> listeners;
+    private FlatState params;
+    private FlatState updater;
+    private TrainingCursor cursor;
+    private long lastCheckpointRound;
+
+    private TrainingRun(JavaSparkContext sc, ModelAdapter model, AveragingSettings averaging, TxtrainSettings settings,
+                        OpenRun run, Collection<TrainingListener> listeners, String initialConfig) {
+        this.sc = sc;
+        this.model = model;
+        this.averaging = averaging;
+        this.settings = settings;
+        this.run = run;
+        this.listeners = listeners;
+        this.runner = new RoundRunner(sc, settings.maxAttempts(), settings.executorWait(),
+                FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)));
+        this.configJson = sc.broadcast(initialConfig);
+        this.configKey = StateDigest.hex(StateDigest.of(initialConfig.getBytes(StandardCharsets.UTF_8)));
+        this.checkpointEvery = settings.checkpointEveryRounds();
+        this.acceptMismatch = settings.acceptReplayMismatch();
+    }
+
+    /** Opens (or resumes) the run in the configured directory and restores the network's state. */
+    static TrainingRun open(JavaSparkContext sc, ModelAdapter model, AveragingSettings averaging,
+                            TxtrainSettings settings, String dataFingerprint, Collection<TrainingListener> listeners)
+            throws IOException {
+        String config = model.configJson();
+        Map<String, String> identity = new HashMap<>(averaging.attributes());
+        identity.put("model.kind", model.kind().name());
+        identity.put("model.config.sha256", StateDigest.hex(StateDigest.of(config.getBytes(StandardCharsets.UTF_8))));
+        identity.put("data.fingerprint", dataFingerprint);
+        identity.put("nd4j.backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName());
+        URI dir = new Path(settings.checkpointDir()).toUri();
+        String app = sc.sc().applicationId() + " " + sc.sc().appName();
+        OpenRun run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity, app,
+                CheckpointListener.NONE);
+        try {
+            TrainingRun t = new TrainingRun(sc, model, averaging, settings, run, listeners, config);
+            t.restore(run.plan());
+            return t;
+        } catch (RuntimeException | IOException e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    private void restore(RecoveryPlan plan) throws IOException {
+        for (RoundRecord r : plan.replay()) {
+            toReplay.put(r.round(), r);
+        }
+        if (plan.start() != null) {
+            Map<String, byte[]> blobs = plan.start().blobs();
+            params = FlatState.decode(blobs.get(BLOB_PARAMS));
+            updater = FlatState.decode(blobs.get(BLOB_UPDATER));
+            cursor = TrainingCursor.decode(blobs.get(BLOB_CURSOR));
+            model.setParams(params);
+            model.setUpdaterState(updater);
+            model.setCounters(cursor.iteration(), Math.max(0, cursor.epoch()));
+            lastCheckpointRound = cursor.round();
+            LOG.info("restored round {} (epoch {}, split {}/{}) from {}; {} committed round(s) to replay",
+                    cursor.round(), cursor.epoch(), cursor.split() + 1, cursor.splitCount(),
+                    plan.start().ref().path(), toReplay.size());
+        } else {
+            params = model.params();
+            updater = model.updaterState();
+            cursor = TrainingCursor.initial(model.iterationCount());
+            if (!toReplay.isEmpty()) {
+                LOG.warn("no valid checkpoint; replaying {} committed round(s) from the initial state", toReplay.size());
+            }
+            // The initial state is checkpoint 0, so later resumes never depend on the caller's initialisation.
+            if (!run.checkpoints().persistNow(snapshot())) {
+                throw new IOException("could not write the initial checkpoint to " + run.root());
+            }
+            lastCheckpointRound = 0;
+        }
+    }
+
+    /** Trains one epoch ({@code epoch} = the caller's fit count), skipping rounds already committed. */
+    <T> void fitEpoch(int epoch, JavaRDD<T> data, EpochData.Stats stats, ObjectFitter<T> fitter) throws IOException {
+        if (cursor.covers(epoch)) {
+            LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch, cursor.round(),
+                    cursor.epoch());
+            model.setCounters(cursor.iteration(), epoch);
+            return;
+        }
+        int startSplit;
+        if (cursor.epoch() == epoch) {
+            startSplit = cursor.split() + 1;
+        } else if (cursor.epoch() == epoch - 1 && cursor.epochComplete()) {
+            startSplit = 0;
+        } else {
+            throw new IllegalStateException("the checkpoint directory is at epoch " + cursor.epoch() + ", split "
+                    + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + epoch
+                    + "; call fit once per epoch, in the same order as the run that wrote the directory");
+        }
+        try (EpochData<T> laid = EpochData.layOut(data, stats, averaging.workers(), averaging.objectsPerWorker(),
+                averaging.rngSeed(), epoch, averaging.storageLevel())) {
+            int splits = laid.schedule().splitCount();
+            if (cursor.epoch() == epoch && cursor.splitCount() != splits) {
+                throw new IllegalStateException("epoch " + epoch + " had " + cursor.splitCount()
+                        + " rounds when it was started and now has " + splits + "; the data or settings changed");
+            }
+            for (int split = startSplit; split < splits; split++) {
+                round(laid, epoch, split, fitter);
+            }
+        }
+        if (cursor.round() > lastCheckpointRound && checkpointEvery > 0) {
+            checkpoint(); // epoch boundary
+        }
+        for (TrainingListener l : listeners) {
+            l.onEpochEnd(model.model());
+        }
+    }
+
+    private <T> void round(EpochData<T> data, int epoch, int split, ObjectFitter<T> fitter) throws IOException {
+        long round = cursor.round() + 1;
+        model.setCounters(cursor.iteration(), epoch);
+        String lr = model.learningRate();
+        RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, round, averaging.rngSeed());
+        List<RoundResult> results = runner.run(data, split, input, configJson, configKey, model.kind(), fitter,
+                averaging.objectsPerMinibatch());
+        List<FlatState> ps = new ArrayList<>();
+        List<FlatState> us = new ArrayList<>();
+        long[] seeds = new long[results.size()];
+        long examples = 0;
+        int minibatches = 0;
+        double score = 0;
+        long dataHash = 0;
+        for (RoundResult r : results) { // partition order
+            seeds[r.partition] = r.seed;
+            dataHash = ObjectFitter.combine(dataHash, r.dataHash);
+            if (r.examples == 0) {
+                continue;
+            }
+            ps.add(r.params);
+            us.add(r.updater);
+            examples += r.examples;
+            minibatches = Math.max(minibatches, r.minibatches);
+            score += r.score;
+        }
+        if (ps.isEmpty()) {
+            throw new IllegalStateException("round " + round + " had no data on any worker");
+        }
+        FlatState newParams = FlatState.mean(ps);
+        FlatState newUpdater = averaging.saveUpdater() ? FlatState.mean(us) : updater;
+        byte[] checksum = StateDigest.of(newParams, newUpdater);
+        RoundRecord record = new RoundRecord(round, epoch, split, data.schedule().splitCount(), seeds,
+                Map.of("learningRate", lr, "iteration", Integer.toString(cursor.iteration())),
+                String.format("%016x", dataHash), examples, score / ps.size(), checksum, System.currentTimeMillis(),
+                Map.of("workers", Integer.toString(results.size()), "minibatches", Integer.toString(minibatches)));
+        RoundRecord committed = toReplay.remove(round);
+        if (committed != null) {
+            verifyReplay(committed, record);
+        } else {
+            run.commit(record);
+        }
+        params = newParams;
+        updater = newUpdater;
+        model.setParams(params);
+        model.setUpdaterState(updater);
+        cursor = cursor.next(epoch, split, data.schedule().splitCount(), minibatches);
+        model.setCounters(cursor.iteration(), epoch);
+        LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {}",
+                committed != null ? "replayed" : "committed", round, epoch, split + 1, data.schedule().splitCount(),
+                String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12));
+        for (TrainingListener l : listeners) {
+            l.iterationDone(model.model(), cursor.iteration(), epoch);
+        }
+        if (checkpointEvery > 0 && cursor.round() - lastCheckpointRound >= checkpointEvery) {
+            checkpoint();
+        }
+    }
+
+    private void verifyReplay(RoundRecord committed, RoundRecord redone) {
+        List<String> diffs = new ArrayList<>();
+        if (committed.trainingEpoch() != redone.trainingEpoch() || committed.splitIndex() != redone.splitIndex()) {
+            diffs.add("position: log says epoch " + committed.trainingEpoch() + " split " + committed.splitIndex()
+                    + ", replay is epoch " + redone.trainingEpoch() + " split " + redone.splitIndex());
+        }
+        if (!committed.dataFingerprint().equals(redone.dataFingerprint())) {
+            diffs.add("data fingerprint " + committed.dataFingerprint() + " vs " + redone.dataFingerprint());
+        }
+        if (!Arrays.equals(committed.stateChecksum(), redone.stateChecksum())) {
+            diffs.add("state checksum " + committed.stateChecksumHex() + " vs " + redone.stateChecksumHex());
+        }
+        if (diffs.isEmpty()) {
+            return;
+        }
+        String msg = "replayed round " + committed.round() + " does not reproduce its committed result: "
+                + String.join("; ", diffs) + ". Determinism needs the same data, ND4J backend and thread settings.";
+        if (!acceptMismatch) {
+            throw new ReplayMismatchException(msg + " Set " + TxtrainSettings.ACCEPT_REPLAY_MISMATCH
+                    + "=true to continue from the replayed state anyway.");
+        }
+        LOG.warn("{} Continuing ({}=true).", msg, TxtrainSettings.ACCEPT_REPLAY_MISMATCH);
+    }
+
+    private CheckpointSnapshot snapshot() {
+        Map<String, byte[]> blobs = new HashMap<>();
+        blobs.put(BLOB_PARAMS, params.encode());
+        blobs.put(BLOB_UPDATER, updater.encode());
+        blobs.put(BLOB_CURSOR, cursor.encode());
+        blobs.put(BLOB_CONFIG, configJson.value().getBytes(StandardCharsets.UTF_8));
+        return run.snapshot(cursor.round(), StateDigest.of(params, updater), blobs);
+    }
+
+    private void checkpoint() {
+        if (run.checkpoints().persistInFlight()) {
+            LOG.info("checkpoint of round {} skipped: the previous persist is still running", cursor.round());
+            return;
+        }
+        run.checkpoints().persistAsync(snapshot());
+        lastCheckpointRound = cursor.round();
+    }
+
+    long committedRound() {
+        return cursor.round();
+    }
+
+    /** SHA-256 of the current parameters. */
+    String paramsSha256() {
+        return StateDigest.hex(StateDigest.of(params.bytes()));
+    }
+
+    long abortedRounds() {
+        return runner.abortedRounds();
+    }
+
+    @Override
+    public void close() {
+        try {
+            run.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            configJson.destroy(false);
+        }
+    }
+}
