@@ -43,12 +43,12 @@ final class RoundRunner {
             try {
                 return data.split(split)
                         .mapPartitionsWithIndex(new RoundTask<>(config, configKey, kind, in, fitter, objectsPerMinibatch,
-                                faults), true)
+                                faults, attempt), true)
                         .collect();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
                 SparkException se = sparkCause(e);
                 if (se == null) {
-                    throw e;
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
                 }
                 last = se;
                 abortedRounds++;

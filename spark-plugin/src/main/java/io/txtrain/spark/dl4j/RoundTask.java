@@ -26,9 +26,10 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
     private final ObjectFitter<T> fitter;
     private final int objectsPerMinibatch;
     private final FaultInjection faults;
+    private final int roundAttempt;
 
     RoundTask(Broadcast<String> configJson, String configKey, ModelAdapter.Kind kind, Broadcast<RoundInput> input,
-              ObjectFitter<T> fitter, int objectsPerMinibatch, FaultInjection faults) {
+              ObjectFitter<T> fitter, int objectsPerMinibatch, FaultInjection faults, int roundAttempt) {
         this.configJson = configJson;
         this.configKey = configKey;
         this.kind = kind;
@@ -36,13 +37,14 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
         this.fitter = fitter;
         this.objectsPerMinibatch = objectsPerMinibatch;
         this.faults = faults;
+        this.roundAttempt = roundAttempt;
     }
 
     @Override
     public Iterator<RoundResult> call(Integer partition, Iterator<Tuple2<Integer, Tuple2<Long, T>>> data) {
         RoundInput in = input.value();
         TaskContext tc = TaskContext.get();
-        faults.maybeFail(in.round, partition, tc == null ? 0 : tc.attemptNumber());
+        faults.maybeFail(in.round, partition, tc == null ? 0 : tc.attemptNumber(), roundAttempt);
         List<Tuple2<Long, T>> objects = new ArrayList<>();
         data.forEachRemaining(t -> objects.add(t._2()));
         objects.sort(Comparator.comparingLong(Tuple2::_1));

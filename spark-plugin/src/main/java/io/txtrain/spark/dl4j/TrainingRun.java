@@ -169,6 +169,7 @@ final class TrainingRun implements AutoCloseable {
         model.setCounters(cursor.iteration(), epoch);
         String lr = model.learningRate();
         RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, round, averaging.rngSeed());
+        long t0 = System.nanoTime();
         List<RoundResult> results = runner.run(data, split, input, configJson, configKey, model.kind(), fitter,
                 averaging.objectsPerMinibatch());
         List<FlatState> ps = new ArrayList<>();
@@ -200,21 +201,24 @@ final class TrainingRun implements AutoCloseable {
                 Map.of("learningRate", lr, "iteration", Integer.toString(cursor.iteration())),
                 String.format("%016x", dataHash), examples, score / ps.size(), checksum, System.currentTimeMillis(),
                 Map.of("workers", Integer.toString(results.size()), "minibatches", Integer.toString(minibatches)));
+        long t1 = System.nanoTime();
         RoundRecord committed = toReplay.remove(round);
         if (committed != null) {
             verifyReplay(committed, record);
         } else {
             run.commit(record);
         }
+        long t2 = System.nanoTime();
         params = newParams;
         updater = newUpdater;
         model.setParams(params);
         model.setUpdaterState(updater);
         cursor = cursor.next(epoch, split, data.schedule().splitCount(), minibatches);
         model.setCounters(cursor.iteration(), epoch);
-        LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {}",
+        LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {} (stage {} ms, commit {} ms)",
                 committed != null ? "replayed" : "committed", round, epoch, split + 1, data.schedule().splitCount(),
-                String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12));
+                String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         for (TrainingListener l : listeners) {
             l.iterationDone(model.model(), cursor.iteration(), epoch);
         }

@@ -1,0 +1,99 @@
+package io.txtrain.spark.dl4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+import io.txtrain.core.recovery.RecoveryDirectory;
+import io.txtrain.core.recovery.RecoveryPlan;
+import io.txtrain.spark.testing.SparkTestSupport;
+import io.txtrain.spark.testing.TrainingFixtures;
+
+/** Two fault-free runs in local[2] give bit-identical parameters; injected task failures change nothing. */
+class LocalDeterminismTest {
+    static JavaSparkContext sc;
+    static JavaRDD<DataSet> data;
+    static final int EXAMPLES = 480;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        sc = SparkTestSupport.local(2, 4, "determinism");
+        data = sc.parallelize(TrainingFixtures.blobs(EXAMPLES, 7), 3).cache();
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+    }
+
+    static TransactionalTrainingMaster.Builder master(Path dir) {
+        return new TransactionalTrainingMaster.Builder(2, 1).batchSizePerWorker(8).averagingFrequency(2)
+                .rngSeed(99).checkpointDirectory(dir.toUri().toString()).checkpointPolicy("every-rounds:4");
+    }
+
+    static String train(TransactionalTrainingMaster tm, int epochs) {
+        SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm);
+        for (int e = 0; e < epochs; e++) {
+            net.fit(data);
+        }
+        String sha = tm.parametersSha256();
+        assertEquals(sha, io.txtrain.spark.dl4j.StateDigest.hex(
+                io.txtrain.spark.dl4j.StateDigest.of(FlatState.of(net.getNetwork().params()).bytes())),
+                "the network holds the committed parameters");
+        tm.close();
+        return sha;
+    }
+
+    @Test
+    void twoRunsAreBitIdenticalAndEveryRoundIsLoggedOnce() throws Exception {
+        String a = train(master(tmp.resolve("a")).build(), 2);
+        String b = train(master(tmp.resolve("b")).build(), 2);
+        assertEquals(a, b);
+        int roundsPerEpoch = EXAMPLES / (2 * 8 * 2);
+        RecoveryPlan plan = RecoveryDirectory.inspect(tmp.resolve("a").toUri(), new Configuration());
+        assertEquals(2L * roundsPerEpoch, plan.lastCommittedRound());
+        assertEquals(2L * roundsPerEpoch, plan.startRound(), "epoch-end checkpoint is the newest");
+    }
+
+    @Test
+    void injectedTaskFailuresAndAbortedRoundsGiveTheSameResult() throws Exception {
+        String clean = train(master(tmp.resolve("clean")).build(), 1);
+        // round 3: partition 1 fails once (Spark retries the task); round 5: partition 0 fails all
+        // four task attempts, so the job fails and the round is aborted and retried.
+        TransactionalTrainingMaster tm = master(tmp.resolve("faulty"))
+                .set("spark.txtrain.test.failTasks", "3:1:0,5:0:0,5:0:1,5:0:2,5:0:3").build();
+        SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm);
+        net.fit(data);
+        assertEquals(1, tm.abortedRounds());
+        assertEquals(clean, tm.parametersSha256());
+        tm.close();
+    }
+
+    @Test
+    void trainingLearns() throws Exception {
+        TransactionalTrainingMaster tm = master(tmp.resolve("learn")).build();
+        SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm);
+        List<DataSet> test = TrainingFixtures.blobs(300, 7);
+        double before = TrainingFixtures.accuracy(net.getNetwork(), test);
+        net.fit(data);
+        net.fit(data);
+        double after = TrainingFixtures.accuracy(net.getNetwork(), test);
+        tm.close();
+        assertTrue(after > 0.9 && after > before, "accuracy before " + before + ", after " + after);
+    }
+}
