@@ -1,0 +1,99 @@
+package io.txtrain.spark.testing;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A child JVM running a main class of this module, with its stdout lines readable as they come. */
+public final class ChildJvm implements AutoCloseable {
+    private static final String EOF = "\u0000EOF";
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private ChildJvm(Process process) {
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    all.add(line);
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // process killed
+            } finally {
+                lines.add(EOF);
+            }
+        }, "child-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code mainClass} with this JVM's classpath and the Java 17 flags; stderr goes to {@code log}. */
+    public static ChildJvm start(Class<?> mainClass, File log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + "/bin/java");
+        cmd.add("-Xmx1g");
+        for (String opt : SparkTestSupport.ADD_OPENS.split(" ")) {
+            if (!opt.isBlank()) {
+                cmd.add(opt);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log));
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return new ChildJvm(pb.start());
+    }
+
+    /** Next stdout line, or null at end of output; fails after the timeout. */
+    public String nextLine(long timeoutSeconds) throws InterruptedException {
+        String l = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
+        if (l == null) {
+            throw new AssertionError("child printed nothing for " + timeoutSeconds + " s; output so far: " + all);
+        }
+        return l.equals(EOF) ? null : l;
+    }
+
+    public List<String> output() {
+        synchronized (all) {
+            return new ArrayList<>(all);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL, then wait for the process to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    public int waitFor(long timeoutSeconds) throws InterruptedException {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("child did not exit within " + timeoutSeconds + " s");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
