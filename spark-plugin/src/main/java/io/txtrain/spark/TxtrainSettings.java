@@ -57,6 +57,16 @@ public final class TxtrainSettings {
         return new TxtrainSettings(new TreeMap<>(values));
     }
 
+    /** Parses every known value, so a bad one fails now rather than mid-training. */
+    public TxtrainSettings validate() {
+        checkpointEveryRounds();
+        maxAttempts();
+        executorWait();
+        acceptReplayMismatch();
+        core();
+        return this;
+    }
+
     public String get(String key) {
         return values.get(key);
     }

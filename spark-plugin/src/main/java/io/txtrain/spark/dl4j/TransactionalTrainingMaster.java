@@ -104,7 +104,7 @@ public final class TransactionalTrainingMaster
         try {
             EpochData.Stats stats = EpochData.stats(data, fitter);
             if (run == null) {
-                TxtrainSettings settings = TxtrainSettings.from(sc.getConf(), explicitSettings);
+                TxtrainSettings settings = TxtrainSettings.from(sc.getConf(), explicitSettings).validate();
                 int workers = numWorkers != null ? numWorkers : sc.defaultParallelism();
                 AveragingSettings avg = new AveragingSettings(workers, batchSizePerWorker, averagingFrequency,
                         rddDataSetNumExamples, saveUpdater, rngSeed, storageLevel);
@@ -335,7 +335,8 @@ public final class TransactionalTrainingMaster
         }
 
         public TransactionalTrainingMaster build() {
-            TxtrainSettings.of(settings).core(); // validate early
+            TxtrainSettings.of(settings).validate();
+            FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS));
             return new TransactionalTrainingMaster(this);
         }
 
