@@ -51,6 +51,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     private double stallSeconds = Double.NaN;
     private double persistSeconds = Double.NaN;
     private double loggedInterval = Double.NaN;
+    private boolean failureSeen;
 
     /** @param startMillis when the run starts; MTBF observation begins here */
     public AdaptiveCheckpointPolicy(AdaptivePolicySettings settings, long startMillis) {
@@ -98,7 +99,8 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     }
 
     @Override
-    public void recordFailure(long timeMillis, String cause) {
+    public synchronized void recordFailure(long timeMillis, String cause) {
+        failureSeen = true;
         if (mtbf.recordFailure(timeMillis, cause) && LOG.isInfoEnabled()) {
             LOG.info("checkpoint-policy adaptive: failure event #{} ({}), MTBF estimate now {}s",
                     mtbf.failureCount(), cause, Math.round(mtbf.mtbfSeconds(timeMillis)));
@@ -124,7 +126,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
         double max = settings.maxIntervalSeconds();
         double t = YoungDaly.intervalSeconds(Math.max(cost, MIN_COST_SECONDS), mtbfSeconds);
         t = Math.max(t, settings.minIntervalSeconds());
-        if (mtbf.failureCount() == 0) {
+        if (!failureSeen) {
             t = Math.max(t, cost / settings.overheadBudget());
         }
         if (!Double.isNaN(persistSeconds)) {

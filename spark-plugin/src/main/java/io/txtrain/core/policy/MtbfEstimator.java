@@ -67,7 +67,7 @@ public final class MtbfEstimator {
      * @return true if it starts a new failure event, false if it joined the current burst
      */
     public synchronized boolean recordFailure(long timeMillis, String cause) {
-        observe(timeMillis);
+        advance(timeMillis);
         losses++;
         lastCause = cause == null ? "" : cause;
         boolean inBurst = events > 0 && Math.abs(timeMillis - eventStartMillis) <= burstWindowMillis;
@@ -81,13 +81,13 @@ public final class MtbfEstimator {
 
     /** Extends the observed time to {@code nowMillis}. */
     public synchronized void observe(long nowMillis) {
-        horizonMillis = Math.max(horizonMillis, nowMillis);
+        advance(nowMillis);
     }
 
     /** Observes {@code nowMillis} and returns the current MTBF estimate in seconds. */
     public synchronized double mtbfSeconds(long nowMillis) {
-        observe(nowMillis);
-        return (priorWeight * priorSeconds + observedSeconds()) / (priorWeight + events);
+        advance(nowMillis);
+        return (priorWeight * priorSeconds + (horizonMillis - startMillis) / 1000.0) / (priorWeight + events);
     }
 
     /** Failure events so far (a burst counts once). */
@@ -103,6 +103,10 @@ public final class MtbfEstimator {
     /** Time observed so far, in seconds. */
     public synchronized double observedSeconds() {
         return (horizonMillis - startMillis) / 1000.0;
+    }
+
+    private void advance(long nowMillis) {
+        horizonMillis = Math.max(horizonMillis, nowMillis);
     }
 
     /** Cause given with the latest failure, empty if none. */
