@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Checkpoint policy simulation: replays seeded failure traces through the adaptive policy and
+# fixed-interval baselines and prints a Markdown table (deterministic; about a minute of CPU).
+# Extra arguments go to Maven, e.g. -Dsim.seeds=51 -Dsim.workDays=3
+# or -Dsim.conf=spark.txtrain.checkpoint.epochEarlyFraction=1.0 (adaptive settings overrides).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec mvn -q -o -pl spark-plugin test-compile exec:java \
+  -Dexec.classpathScope=test -Dexec.mainClass=io.txtrain.bench.PolicySimulation "$@"

@@ -1,0 +1,167 @@
+package io.txtrain.core.policy;
+
+import io.txtrain.core.policy.Decision.Action;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints at the Young/Daly interval for the measured checkpoint cost and the estimated MTBF.
+ *
+ * <p><b>Cost model.</b> The cost traded against lost work is the <em>stall</em> (time the
+ * training thread is blocked). With asynchronous persistence the persist time delays protection
+ * by a constant that does not change the optimal interval, so it only bounds the interval from
+ * below (a checkpoint is never started while the previous one is still being persisted). Costs are
+ * smoothed over recent checkpoints; before the first one is measured the configured initial cost
+ * is assumed. The MTBF comes from an {@link MtbfEstimator} fed by {@link #recordFailure}.
+ *
+ * <p><b>Guarantees</b> (interval = the value reported in each {@link Decision}):
+ * <ul>
+ *   <li>the interval is never above {@code maxInterval}, and never below {@code minInterval} nor
+ *       below the persist time, unless that would exceed {@code maxInterval};</li>
+ *   <li>while no failure has been observed, checkpoint stalls stay within {@code overheadBudget}
+ *       of wall time (interval &gt;= stall / budget, again capped by {@code maxInterval}); once
+ *       failures are observed the interval follows the evidence, even if that costs more than the
+ *       budget, because then the lost work it prevents outweighs the stalls;</li>
+ *   <li>a checkpoint is taken at the round boundary nearest to the interval; when the cluster
+ *       load is at or above {@code saturation} it is deferred, by at most {@code deferSlack} of the
+ *       interval;</li>
+ *   <li>at an epoch boundary a checkpoint is taken early once {@code epochEarlyFraction} of the
+ *       interval has passed (skipped, not deferred, when the cluster is saturated);</li>
+ *   <li>after an executor loss a checkpoint is taken as soon as the uncheckpointed work is at
+ *       least one checkpoint stall long (a smaller amount is cheaper to redo than to save),
+ *       regardless of load;</li>
+ *   <li>a checkpoint is never started while a persist is in flight: the decision is
+ *       {@code SKIP} (retry next round) until the work since the last checkpoint reaches two
+ *       intervals, then {@code WAIT_FOR_PERSIST}, so a slow store cannot leave work unprotected
+ *       indefinitely.</li>
+ * </ul>
+ * Thread-safe. Logs failure events and interval changes of more than 10% at INFO.
+ */
+public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdaptiveCheckpointPolicy.class);
+
+    /** Weight of the newest measurement in the smoothed costs. */
+    static final double COST_SMOOTHING = 0.3;
+    private static final double MIN_COST_SECONDS = 1e-3;
+    private static final double LOG_CHANGE = 0.1;
+
+    private final AdaptivePolicySettings settings;
+    private final MtbfEstimator mtbf;
+    private double stallSeconds = Double.NaN;
+    private double persistSeconds = Double.NaN;
+    private double loggedInterval = Double.NaN;
+    private boolean failureSeen;
+
+    /** @param startMillis when the run starts; MTBF observation begins here */
+    public AdaptiveCheckpointPolicy(AdaptivePolicySettings settings, long startMillis) {
+        this.settings = settings;
+        this.mtbf = new MtbfEstimator(settings.mtbfPriorSeconds(), settings.mtbfPriorWeight(),
+                settings.burstWindowSeconds(), startMillis);
+    }
+
+    @Override
+    public synchronized Decision decide(PolicyInput in) {
+        double m = mtbf.mtbfSeconds(in.nowMillis());
+        double cost = stallEstimate();
+        double interval = interval(cost, m);
+        logIntervalChange(interval, m, cost);
+
+        if (in.roundsSinceLastCheckpoint() == 0) {
+            return decision(Action.NONE, "nothing uncheckpointed", interval, m, cost, in);
+        }
+        double since = in.secondsSinceLastCheckpoint();
+        double nearest = since + in.lastRoundSeconds() / 2;
+        boolean saturated = in.clusterLoad() >= settings.saturation();
+        if (nearest >= interval) {
+            if (saturated && nearest < interval * (1 + settings.deferSlack())) {
+                return decision(Action.DEFER, "due, cluster saturated", interval, m, cost, in);
+            }
+            return gate(saturated ? "due, deferral slack used up" : "due", interval, m, cost, in);
+        }
+        if (in.executorLostSinceLastCheckpoint() && since >= cost) {
+            return gate("executor lost: protect uncheckpointed work", interval, m, cost, in);
+        }
+        if (in.epochBoundary() && nearest >= settings.epochEarlyFraction() * interval) {
+            if (saturated) {
+                return decision(Action.DEFER, "epoch boundary, cluster saturated", interval, m, cost, in);
+            }
+            return gate("epoch boundary", interval, m, cost, in);
+        }
+        return decision(Action.NONE, "not due", interval, m, cost, in);
+    }
+
+    @Override
+    public synchronized void recordCheckpointCost(double stall, double persist) {
+        CheckpointPolicies.requireCost(stall, persist);
+        stallSeconds = Double.isNaN(stallSeconds) ? stall : smooth(stallSeconds, stall);
+        persistSeconds = Double.isNaN(persistSeconds) ? persist : smooth(persistSeconds, persist);
+    }
+
+    @Override
+    public synchronized void recordFailure(long timeMillis, String cause) {
+        failureSeen = true;
+        if (mtbf.recordFailure(timeMillis, cause) && LOG.isInfoEnabled()) {
+            LOG.info("checkpoint-policy adaptive: failure event #{} ({}), MTBF estimate now {}s",
+                    mtbf.failureCount(), cause, Math.round(mtbf.mtbfSeconds(timeMillis)));
+        }
+    }
+
+    /** The interval the policy aims at, at {@code nowMillis}. */
+    public synchronized double intervalSeconds(long nowMillis) {
+        return interval(stallEstimate(), mtbf.mtbfSeconds(nowMillis));
+    }
+
+    /** The failure estimator this policy learns from. */
+    public MtbfEstimator mtbfEstimator() {
+        return mtbf;
+    }
+
+    @Override
+    public String name() {
+        return "adaptive";
+    }
+
+    private double interval(double cost, double mtbfSeconds) {
+        double max = settings.maxIntervalSeconds();
+        double t = YoungDaly.intervalSeconds(Math.max(cost, MIN_COST_SECONDS), mtbfSeconds);
+        t = Math.max(t, settings.minIntervalSeconds());
+        if (!failureSeen) {
+            t = Math.max(t, cost / settings.overheadBudget());
+        }
+        if (!Double.isNaN(persistSeconds)) {
+            t = Math.max(t, persistSeconds);
+        }
+        return Math.min(t, max);
+    }
+
+    private double stallEstimate() {
+        return Double.isNaN(stallSeconds) ? settings.initialCheckpointCostSeconds() : stallSeconds;
+    }
+
+    private static double smooth(double old, double now) {
+        return old + COST_SMOOTHING * (now - old);
+    }
+
+    private Decision gate(String reason, double interval, double m, double cost, PolicyInput in) {
+        if (!in.persistInFlight()) {
+            return decision(Action.CHECKPOINT, reason, interval, m, cost, in);
+        }
+        Action a = PersistGate.gate(in.secondsSinceLastCheckpoint(), interval);
+        return decision(a, PersistGate.reason(a), interval, m, cost, in);
+    }
+
+    private Decision decision(Action a, String reason, double interval, double m, double cost, PolicyInput in) {
+        return new Decision(a, reason, interval, m, cost, name(), in);
+    }
+
+    private void logIntervalChange(double interval, double m, double cost) {
+        if (Double.isNaN(loggedInterval) || Math.abs(interval - loggedInterval) > LOG_CHANGE * loggedInterval) {
+            loggedInterval = interval;
+            if (LOG.isInfoEnabled()) {
+                LOG.info("checkpoint-policy adaptive: interval {}s (MTBF {}s, stall {}s, persist {}s, failure events {})",
+                        Math.round(interval), Math.round(m), cost, persistSeconds, mtbf.failureCount());
+            }
+        }
+    }
+}
