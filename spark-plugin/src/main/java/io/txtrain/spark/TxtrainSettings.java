@@ -10,6 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.txtrain.core.lease.LeaseSettings;
+import io.txtrain.core.policy.AdaptivePolicySettings;
+import io.txtrain.core.policy.CheckpointPolicies;
+import io.txtrain.core.policy.CheckpointPolicy;
+import io.txtrain.core.policy.Durations;
 import io.txtrain.core.recovery.CoreSettings;
 
 /**
@@ -32,10 +36,16 @@ public final class TxtrainSettings {
     public static final String LEASE_TIMEOUT = PREFIX + "lease.timeout";
     public static final String LEASE_ACQUIRE_WAIT = PREFIX + "lease.acquireWait";
     public static final String FAIL_TASKS = PREFIX + "test.failTasks";
+    public static final String DEFAULT_UNMONITORED_POLICY = "every-rounds:10";
 
     /** Keys this class reads; others under the prefix belong to the plugin or are unknown. */
     static final Set<String> KEYS = Set.of(DIR, POLICY, RETAIN, MAX_ATTEMPTS, EXECUTOR_WAIT, ACCEPT_REPLAY_MISMATCH,
-            PERMISSION, SEGMENT_BYTES, LEASE_HEARTBEAT, LEASE_TIMEOUT, LEASE_ACQUIRE_WAIT, FAIL_TASKS);
+            PERMISSION, SEGMENT_BYTES, LEASE_HEARTBEAT, LEASE_TIMEOUT, LEASE_ACQUIRE_WAIT, FAIL_TASKS,
+            AdaptivePolicySettings.OVERHEAD_BUDGET, AdaptivePolicySettings.MTBF_PRIOR,
+            AdaptivePolicySettings.MTBF_PRIOR_WEIGHT, AdaptivePolicySettings.BURST_WINDOW,
+            AdaptivePolicySettings.MIN_INTERVAL, AdaptivePolicySettings.MAX_INTERVAL, AdaptivePolicySettings.SATURATION,
+            AdaptivePolicySettings.DEFER_SLACK, AdaptivePolicySettings.EPOCH_EARLY_FRACTION,
+            AdaptivePolicySettings.INITIAL_COST);
 
     private final Map<String, String> values;
 
@@ -59,7 +69,7 @@ public final class TxtrainSettings {
 
     /** Parses every known value, so a bad one fails now rather than mid-training. */
     public TxtrainSettings validate() {
-        checkpointEveryRounds();
+        policy(true, 0);
         maxAttempts();
         executorWait();
         acceptReplayMismatch();
@@ -81,23 +91,18 @@ public final class TxtrainSettings {
         return d;
     }
 
-    /** Rounds between checkpoints for the fixed policy; 0 means off. */
-    public int checkpointEveryRounds() {
-        String p = values.getOrDefault(POLICY, "every-rounds:10").trim();
-        if (p.equals("off")) {
-            return 0;
-        }
-        if (p.startsWith("every-rounds:")) {
-            try {
-                int n = Integer.parseInt(p.substring("every-rounds:".length()));
-                if (n >= 1) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // fall through to the error
-            }
-        }
-        throw new IllegalArgumentException(POLICY + " = '" + p + "': expected every-rounds:N (N >= 1) | off");
+    /**
+     * The checkpoint policy. Unset, it is {@code adaptive} when the plugin provides monitoring and
+     * {@code every-rounds:10} otherwise.
+     */
+    public CheckpointPolicy policy(boolean monitored, long nowMillis) {
+        Map<String, String> v = new TreeMap<>(values);
+        v.putIfAbsent(POLICY, monitored ? "adaptive" : DEFAULT_UNMONITORED_POLICY);
+        return CheckpointPolicies.fromConf(v, nowMillis);
+    }
+
+    public boolean policyExplicit() {
+        return values.containsKey(POLICY);
     }
 
     public int maxAttempts() {
@@ -168,30 +173,14 @@ public final class TxtrainSettings {
         throw new IllegalArgumentException(key + " = '" + s + "': expected true | false");
     }
 
-    /** Durations: a number with unit ms, s, m or h (plain numbers are seconds). */
+    /** Durations as {@link Durations} parses them (plain numbers are seconds). */
     static Duration parseDuration(String key, String s, boolean positive) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            Duration d;
-            if (t.endsWith("ms")) {
-                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            } else if (t.endsWith("s")) {
-                d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            } else if (t.endsWith("m")) {
-                d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
-            } else if (t.endsWith("h")) {
-                d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 3_600_000));
-            } else {
-                d = Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-            }
-            if (!d.isNegative() && (!positive || !d.isZero())) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // error below
+        double sec = Durations.parseSeconds(s);
+        if (Double.isFinite(sec) && sec >= 0 && (!positive || sec > 0)) {
+            return Duration.ofMillis(Math.round(sec * 1000));
         }
         throw new IllegalArgumentException(key + " = '" + s + "': expected a duration " + (positive ? "> 0" : ">= 0")
-                + " such as 500ms, 30s, 5m or 1h");
+                + ", " + Durations.FORMS);
     }
 
     private Duration duration(String key, Duration def, boolean positive) {

@@ -31,15 +31,17 @@ public final class WriterLease implements AutoCloseable {
     private final DirLayout layout;
     private final LeaseRecord record;
     private final LeaseRecord previous;
+    private final boolean previousReleased;
     private final ScheduledExecutorService heartbeat;
     private volatile boolean released;
 
     private WriterLease(DurableFs fs, DirLayout layout, LeaseRecord record, LeaseRecord previous,
-                        LeaseSettings settings) {
+                        boolean previousReleased, LeaseSettings settings) {
         this.fs = fs;
         this.layout = layout;
         this.record = record;
         this.previous = previous;
+        this.previousReleased = previousReleased;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "txtrain-lease-heartbeat");
             t.setDaemon(true);
@@ -79,7 +81,8 @@ public final class WriterLease implements AutoCloseable {
                 if (holder != null) {
                     LOG.info("took over {} from stale {}", layout.root(), holder.describe());
                 }
-                WriterLease lease = new WriterLease(fs, layout, mine, holder, settings);
+                WriterLease lease = new WriterLease(fs, layout, mine, holder,
+                        current != null && current.getModificationTime() == 0, settings);
                 lease.deleteOlderLeases();
                 return lease;
             }
@@ -150,6 +153,11 @@ public final class WriterLease implements AutoCloseable {
     /** The stale lease this one replaced, or null on a fresh directory. */
     public LeaseRecord previous() {
         return previous;
+    }
+
+    /** True if the previous holder released the directory cleanly (false after a crash or on a fresh one). */
+    public boolean previousReleased() {
+        return previousReleased;
     }
 
     /** @throws FencedException if a higher writer epoch exists */

@@ -5,9 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses and formats durations such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1.5h}, {@code 2d}. */
-final class Durations {
+public final class Durations {
 
-    static final String FORMS = "a number of seconds or a number with unit ms|s|m|min|h|d (e.g. 30s, 5m, 1h)";
+    public static final String FORMS = "a number of seconds or a number with unit ms|s|m|min|h|d (e.g. 30s, 5m, 1h)";
 
     private static final Pattern DURATION = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s|sec|m|min|h|d)?");
 
@@ -15,7 +15,7 @@ final class Durations {
     }
 
     /** Seconds in {@code value}, or NaN if it is not a duration; a bare number means seconds. */
-    static double parseSeconds(String value) {
+    public static double parseSeconds(String value) {
         if (value == null) {
             return Double.NaN;
         }
@@ -41,7 +41,7 @@ final class Durations {
     }
 
     /** Compact rendering: whole hours, minutes or seconds with a unit, else seconds. */
-    static String format(double seconds) {
+    public static String format(double seconds) {
         if (seconds >= 3600 && seconds % 3600 == 0) {
             return (long) (seconds / 3600) + "h";
         }

@@ -72,7 +72,8 @@ public final class RecoveryDirectory {
             cleanUp(fs, layout, store, plan);
             RecoveryEvent event = new RecoveryEvent(System.currentTimeMillis(), lease.epoch(), plan.start() == null
                     ? -1 : plan.startRound(), plan.replay().size(), plan.nextRound(),
-                    lease.previous() == null ? "" : lease.previous().describe());
+                    lease.previous() == null ? "" : lease.previous().describe(),
+                    lease.previous() != null && !lease.previousReleased());
             RoundLogWriter log = RoundLogWriter.takeOver(fs, layout, lease.epoch(), settings.segmentBytes(), lease::check,
                     plan.chain(), event);
             Retention retention = new Retention(store, log, settings.retain());

@@ -19,12 +19,18 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.txtrain.core.checkpoint.CheckpointListener;
 import io.txtrain.core.checkpoint.CheckpointSnapshot;
+import io.txtrain.core.log.RecoveryEvent;
 import io.txtrain.core.log.RoundRecord;
+import io.txtrain.core.policy.CheckpointPolicy;
+import io.txtrain.core.policy.Decision;
+import io.txtrain.core.policy.NoCheckpointPolicy;
+import io.txtrain.core.policy.PolicyInput;
 import io.txtrain.core.recovery.OpenRun;
 import io.txtrain.core.recovery.RecoveryDirectory;
 import io.txtrain.core.recovery.RecoveryPlan;
+import io.txtrain.spark.TelemetryRegistry;
+import io.txtrain.spark.TrainingTelemetry;
 import io.txtrain.spark.TxtrainSettings;
 
 /**
@@ -48,16 +54,21 @@ final class TrainingRun implements AutoCloseable {
     private final Broadcast<String> configJson;
     private final String configKey;
     private final Map<Long, RoundRecord> toReplay = new HashMap<>();
-    private final int checkpointEvery;
+    private final CheckpointPolicy policy;
+    private final TrainingTelemetry telemetry;
+    private final AutoCloseable failureSubscription;
+    private final PersistOutcomes persists;
     private final boolean acceptMismatch;
     private final Collection<TrainingListener> listeners;
     private FlatState params;
     private FlatState updater;
     private TrainingCursor cursor;
     private long lastCheckpointRound;
+    private long lastCheckpointMillis = System.currentTimeMillis();
 
     private TrainingRun(JavaSparkContext sc, ModelAdapter model, AveragingSettings averaging, TxtrainSettings settings,
-                        OpenRun run, Collection<TrainingListener> listeners, String initialConfig) {
+                        OpenRun run, Collection<TrainingListener> listeners, String initialConfig,
+                        TrainingTelemetry telemetry, PersistOutcomes persists) {
         this.sc = sc;
         this.model = model;
         this.averaging = averaging;
@@ -68,8 +79,16 @@ final class TrainingRun implements AutoCloseable {
                 FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)));
         this.configJson = sc.broadcast(initialConfig);
         this.configKey = StateDigest.hex(StateDigest.of(initialConfig.getBytes(StandardCharsets.UTF_8)));
-        this.checkpointEvery = settings.checkpointEveryRounds();
         this.acceptMismatch = settings.acceptReplayMismatch();
+        this.telemetry = telemetry;
+        this.persists = persists;
+        this.policy = settings.policy(telemetry != TrainingTelemetry.NONE, System.currentTimeMillis());
+        this.failureSubscription = telemetry.onFailure(policy::recordFailure);
+        for (RecoveryEvent e : run.plan().chain().recoveries()) {
+            if (e.previousCrashed()) {
+                policy.recordFailure(e.timeMillis(), "driver restart (writer epoch " + e.writerEpoch() + ")");
+            }
+        }
     }
 
     /** Opens (or resumes) the run in the configured directory and restores the network's state. */
@@ -84,10 +103,17 @@ final class TrainingRun implements AutoCloseable {
         identity.put("nd4j.backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName());
         URI dir = new Path(settings.checkpointDir()).toUri();
         String app = sc.sc().applicationId() + " " + sc.sc().appName();
-        OpenRun run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity, app,
-                CheckpointListener.NONE);
+        TrainingTelemetry telemetry = TelemetryRegistry.current();
+        if (telemetry == null) {
+            telemetry = TrainingTelemetry.NONE;
+            LOG.info("txtrain monitoring is off (add --conf spark.plugins={}); checkpoint policy {}",
+                    "io.txtrain.spark.plugin.TxtrainPlugin", settings.policyExplicit()
+                            ? settings.get(TxtrainSettings.POLICY) : TxtrainSettings.DEFAULT_UNMONITORED_POLICY);
+        }
+        PersistOutcomes persists = new PersistOutcomes(telemetry);
+        OpenRun run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity, app, persists);
         try {
-            TrainingRun t = new TrainingRun(sc, model, averaging, settings, run, listeners, config);
+            TrainingRun t = new TrainingRun(sc, model, averaging, settings, run, listeners, config, telemetry, persists);
             t.restore(run.plan());
             return t;
         } catch (RuntimeException | IOException e) {
@@ -156,9 +182,6 @@ final class TrainingRun implements AutoCloseable {
                 round(laid, epoch, split, fitter);
             }
         }
-        if (cursor.round() > lastCheckpointRound && checkpointEvery > 0) {
-            checkpoint(); // epoch boundary
-        }
         for (TrainingListener l : listeners) {
             l.onEpochEnd(model.model());
         }
@@ -170,6 +193,7 @@ final class TrainingRun implements AutoCloseable {
         String lr = model.learningRate();
         RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, round, averaging.rngSeed());
         long t0 = System.nanoTime();
+        persists.feed(policy);
         List<RoundResult> results = runner.run(data, split, input, configJson, configKey, model.kind(), fitter,
                 averaging.objectsPerMinibatch());
         List<FlatState> ps = new ArrayList<>();
@@ -219,12 +243,40 @@ final class TrainingRun implements AutoCloseable {
                 committed != null ? "replayed" : "committed", round, epoch, split + 1, data.schedule().splitCount(),
                 String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12),
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        if (committed == null) {
+            telemetry.roundCommitted(round, t2 - t1, t2 - t0);
+        }
         for (TrainingListener l : listeners) {
             l.iterationDone(model.model(), cursor.iteration(), epoch);
         }
-        if (checkpointEvery > 0 && cursor.round() - lastCheckpointRound >= checkpointEvery) {
-            checkpoint();
+        maybeCheckpoint((t2 - t0) / 1e9, split == data.schedule().splitCount() - 1);
+    }
+
+    private void maybeCheckpoint(double roundSeconds, boolean epochBoundary) {
+        long now = System.currentTimeMillis();
+        PolicyInput in = new PolicyInput(cursor.round(), now, Math.max(0, now - lastCheckpointMillis) / 1000.0,
+                cursor.round() - lastCheckpointRound, roundSeconds, epochBoundary,
+                run.checkpoints().persistInFlight(), telemetry.clusterLoad(),
+                telemetry.lastExecutorLossMillis() > lastCheckpointMillis);
+        Decision d = policy.decide(in);
+        telemetry.policyState(d.currentIntervalSeconds(), d.mtbfSeconds());
+        if (d.action() == Decision.Action.NONE) {
+            LOG.debug("{}", d.logLine());
+            return;
         }
+        LOG.info("{}", d.logLine());
+        if (!d.takesCheckpoint()) {
+            return;
+        }
+        if (d.action() == Decision.Action.WAIT_FOR_PERSIST) {
+            try {
+                run.checkpoints().awaitIdle(1, java.util.concurrent.TimeUnit.HOURS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        checkpoint();
     }
 
     private void verifyReplay(RoundRecord committed, RoundRecord redone) {
@@ -260,13 +312,19 @@ final class TrainingRun implements AutoCloseable {
         return run.snapshot(cursor.round(), StateDigest.of(params, updater), blobs);
     }
 
+    /** Snapshot on this thread (the stall), persist in the background. */
     private void checkpoint() {
-        if (run.checkpoints().persistInFlight()) {
+        long t0 = System.nanoTime();
+        CheckpointSnapshot snap = snapshot();
+        long stall = System.nanoTime() - t0;
+        if (!run.checkpoints().persistAsync(snap)) {
             LOG.info("checkpoint of round {} skipped: the previous persist is still running", cursor.round());
             return;
         }
-        run.checkpoints().persistAsync(snapshot());
+        persists.stall(stall);
+        telemetry.checkpointSnapshot(stall);
         lastCheckpointRound = cursor.round();
+        lastCheckpointMillis = System.currentTimeMillis();
     }
 
     long committedRound() {
@@ -282,12 +340,20 @@ final class TrainingRun implements AutoCloseable {
         return runner.abortedRounds();
     }
 
+    /** Takes a final checkpoint of uncheckpointed rounds, waits for persists, releases the directory. */
     @Override
     public void close() {
         try {
+            if (cursor.round() > lastCheckpointRound && !(policy instanceof NoCheckpointPolicy)) {
+                run.checkpoints().awaitIdle(1, java.util.concurrent.TimeUnit.HOURS);
+                run.checkpoints().persistNow(snapshot());
+            }
+            failureSubscription.close();
             run.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("txtrain: closing " + run.root() + " failed: " + e.getMessage(), e);
         } finally {
             configJson.destroy(false);
         }
