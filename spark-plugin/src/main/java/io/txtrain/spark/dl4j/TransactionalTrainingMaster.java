@@ -11,6 +11,8 @@ import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.datavec.spark.util.SerializableHadoopConfig;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
@@ -94,8 +96,15 @@ public final class TransactionalTrainingMaster
     @Override
     public void executeTrainingPaths(SparkDl4jMultiLayer network, SparkComputationGraph graph, JavaRDD<String> paths,
                                      DataSetLoader dsLoader, MultiDataSetLoader mdsLoader) {
-        throw new UnsupportedOperationException("fitPaths is not supported by txtrain yet: load the DataSets into a"
-                + " JavaRDD<DataSet> (e.g. sc.objectFile or a binaryFiles + loader map) and call fit");
+        JavaSparkContext sc = network != null ? network.getSparkContext() : graph.getSparkContext();
+        Broadcast<SerializableHadoopConfig> conf = sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration()));
+        if (network != null) {
+            fit(sc, () -> ModelAdapter.of(network.getNetwork()), paths, new ObjectFitter.DataSetPaths(dsLoader, conf));
+        } else if (dsLoader != null) {
+            fit(sc, () -> ModelAdapter.of(graph.getNetwork()), paths, new ObjectFitter.DataSetPaths(dsLoader, conf));
+        } else {
+            fit(sc, () -> ModelAdapter.of(graph.getNetwork()), paths, new ObjectFitter.MultiDataSetPaths(mdsLoader, conf));
+        }
     }
 
     private <T> void fit(JavaSparkContext sc, java.util.function.Supplier<ModelAdapter> model, JavaRDD<T> data,
