@@ -94,19 +94,19 @@ abstract class FencingContract {
     void writerTakesOverAtOnceFromAKilledWriter() throws Exception {
         URI dir = fs().newDir("killed");
         DirLayout l = fs().layout(dir);
-        File stderr = new File("target/child-writer-" + fs().scheme() + "-" + System.nanoTime() + ".err");
+        File logs = new File("target/child-writer-" + fs().scheme() + "-" + System.nanoTime());
         List<String> printed;
         long childPid;
-        try (ChildWriter.Handle child = ChildWriter.start(dir, childConf(), stderr)) {
+        try (ChildWriter.Handle child = ChildWriter.start(dir, childConf(), logs)) {
             child.awaitCount("CHECKPOINT", 2, Duration.ofMinutes(2));
             child.awaitCount("COMMITTED", child.values("COMMITTED").size() + 3, Duration.ofMinutes(1));
             childPid = child.pid();
             printed = child.kill();
         }
-        long childEpoch = values(printed, "EPOCH").get(0);
-        List<Long> committed = values(printed, "COMMITTED");
+        long childEpoch = ChildWriter.Handle.values(printed, "EPOCH").get(0);
+        List<Long> committed = ChildWriter.Handle.values(printed, "COMMITTED");
         long lastPrinted = committed.get(committed.size() - 1);
-        long lastCheckpoint = Collections.max(values(printed, "CHECKPOINT"));
+        long lastCheckpoint = Collections.max(ChildWriter.Handle.values(printed, "CHECKPOINT"));
         long leaseAge = System.currentTimeMillis() - fs().fs().getFileStatus(l.lease(childEpoch)).getModificationTime();
         assertTrue(leaseAge < CoreSettings.DEFAULTS.lease().timeout().toMillis(),
                 "the dead writer's lease is not stale by time (" + leaseAge + " ms)");
@@ -129,10 +129,6 @@ abstract class FencingContract {
                 "writer epoch " + childEpoch);
     }
 
-    private static List<Long> values(List<String> lines, String prefix) {
-        return lines.stream().filter(s -> s.startsWith(prefix + " "))
-                .map(s -> Long.parseLong(s.substring(prefix.length() + 1).trim())).toList();
-    }
 
     /**
      * Writer A hangs (its heartbeat stops: simulated by a long heartbeat interval and setting its

@@ -1,12 +1,11 @@
 package io.txtrain.core.testing;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +61,12 @@ public final class ChildWriter {
         }
     }
 
-    /** Starts a child writer on {@code dir}; its stderr goes to {@code stderr}. */
-    public static Handle start(URI dir, Map<String, String> conf, File stderr) throws IOException {
+    /**
+     * Starts a child writer on {@code dir}. Its stdout goes to {@code <logs>.out} (a file, not a
+     * pipe: {@link Process#destroyForcibly()} closes the pipe and drops what was not read yet, a
+     * file keeps every line the child wrote before it died), its stderr to {@code <logs>.err}.
+     */
+    public static Handle start(URI dir, Map<String, String> conf, File logs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + "/bin/java");
         String opens = System.getProperty("txtrain.addOpens", "").trim();
@@ -73,53 +76,45 @@ public final class ChildWriter {
         cmd.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 ChildWriter.class.getName(), dir.toString()));
         conf.forEach((k, v) -> cmd.add(k + "=" + v));
-        stderr.getParentFile().mkdirs();
-        Process p = new ProcessBuilder(cmd).redirectError(stderr).start();
-        return new Handle(p, stderr);
+        logs.getAbsoluteFile().getParentFile().mkdirs();
+        File out = new File(logs.getPath() + ".out");
+        File err = new File(logs.getPath() + ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err).start();
+        return new Handle(p, out, err);
     }
 
-    /** A running child writer and every line it printed so far. */
+    /** A running child writer and the lines it printed. */
     public static final class Handle implements AutoCloseable {
         private final Process process;
-        private final File stderr;
-        private final List<String> lines = new ArrayList<>();
-        private final Thread reader;
+        private final File out;
+        private final File err;
 
-        Handle(Process process, File stderr) {
+        Handle(Process process, File out, File err) {
             this.process = process;
-            this.stderr = stderr;
-            this.reader = new Thread(this::readLines, "child-writer-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void readLines() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String l; (l = in.readLine()) != null; ) {
-                    synchronized (lines) {
-                        lines.add(l);
-                    }
-                }
-            } catch (IOException e) {
-                // process gone
-            }
+            this.out = out;
+            this.err = err;
         }
 
         public long pid() {
             return process.pid();
         }
 
-        public List<String> lines() {
-            synchronized (lines) {
-                return List.copyOf(lines);
-            }
+        /** Every complete line printed so far. */
+        public List<String> lines() throws IOException {
+            String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+            lines.remove(lines.size() - 1); // empty, or a line still being written
+            return lines;
         }
 
         /** Values {@code v} of the printed lines {@code "<prefix> v"}, in order. */
-        public List<Long> values(String prefix) {
+        public List<Long> values(String prefix) throws IOException {
+            return values(lines(), prefix);
+        }
+
+        public static List<Long> values(List<String> lines, String prefix) {
             List<Long> v = new ArrayList<>();
-            for (String l : lines()) {
+            for (String l : lines) {
                 if (l.startsWith(prefix + " ")) {
                     v.add(Long.parseLong(l.substring(prefix.length() + 1).trim()));
                 }
@@ -127,11 +122,11 @@ public final class ChildWriter {
             return v;
         }
 
-        /** Waits until the child printed {@code n} lines with {@code prefix} (and is still alive). */
+        /** Waits until the child printed {@code n} lines with {@code prefix}. */
         public void awaitCount(String prefix, int n, Duration timeout) throws InterruptedException {
-            Poll.until(n + " '" + prefix + "' lines from the child writer (see " + stderr + ")", timeout, () -> {
+            Poll.until(n + " '" + prefix + "' lines from the child writer (see " + err + ")", timeout, () -> {
                 if (!process.isAlive() && values(prefix).size() < n) {
-                    throw new AssertionError("child writer exited with " + process.exitValue() + "; see " + stderr
+                    throw new AssertionError("child writer exited with " + process.exitValue() + "; see " + err
                             + "; output: " + lines());
                 }
                 return values(prefix).size() >= n;
@@ -139,12 +134,11 @@ public final class ChildWriter {
         }
 
         /** SIGKILL, then everything the child printed before it died. */
-        public List<String> kill() throws InterruptedException {
+        public List<String> kill() throws InterruptedException, IOException {
             process.destroyForcibly();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("child writer " + process.pid() + " survived SIGKILL");
             }
-            reader.join(TimeUnit.SECONDS.toMillis(30));
             return lines();
         }
 
