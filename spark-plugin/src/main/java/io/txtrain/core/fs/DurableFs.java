@@ -10,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -20,6 +21,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.client.HdfsDataOutputStream;
+import org.apache.hadoop.hdfs.client.HdfsDataOutputStream.SyncFlag;
 
 /**
  * The file operations the protocol needs, with the same guarantees on every Hadoop file system.
@@ -244,9 +247,19 @@ public final class DurableFs {
             out.write(bytes);
         }
 
+        /**
+         * On HDFS a plain {@code hsync} persists the bytes on the DataNodes but leaves the
+         * NameNode's length of a file under construction at its last complete block, so a reader
+         * (which trusts that length) would not see the synced records. UPDATE_LENGTH makes the
+         * NameNode know the length too, as docs/PROTOCOL.md §3.1 requires.
+         */
         @Override
         public void sync() throws IOException {
-            out.hsync();
+            if (out instanceof HdfsDataOutputStream hdfs) {
+                hdfs.hsync(EnumSet.of(SyncFlag.UPDATE_LENGTH));
+            } else {
+                out.hsync();
+            }
         }
 
         @Override

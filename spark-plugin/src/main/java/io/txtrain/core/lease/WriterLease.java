@@ -193,7 +193,12 @@ public final class WriterLease implements AutoCloseable {
         }
         released = true;
         heartbeat.shutdownNow();
-        fs.touch(layout.lease(record.epoch()), 0);
+        try {
+            fs.touch(layout.lease(record.epoch()), 0);
+        } catch (java.io.FileNotFoundException e) {
+            // a newer writer took over and deleted this lease: there is nothing left to release
+            LOG.info("lease {} was already taken over; nothing to release", layout.lease(record.epoch()));
+        }
     }
 
     private static void sleep(long ms) throws IOException {

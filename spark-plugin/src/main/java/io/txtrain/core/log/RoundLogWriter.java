@@ -81,8 +81,22 @@ public final class RoundLogWriter implements AutoCloseable {
             throw new IllegalArgumentException("round " + record.round() + " committed out of order; expected "
                     + nextRound);
         }
-        active.write(FrameCodec.encode(RecordType.ROUND_COMMIT, record.encode()));
-        active.sync();
+        try {
+            active.write(FrameCodec.encode(RecordType.ROUND_COMMIT, record.encode()));
+            active.sync();
+        } catch (IOException e) {
+            // On HDFS a takeover revokes this writer's lease on the segment (recoverLease), so the
+            // fenced writer's append fails here, before the check below: report it as fenced.
+            try {
+                fence.check();
+            } catch (FencedException fenced) {
+                fenced.initCause(e);
+                throw fenced;
+            } catch (IOException checkFailed) {
+                e.addSuppressed(checkFailed);
+            }
+            throw e;
+        }
         fence.check(); // after the sync: a takeover that started earlier cannot have missed it
         nextRound++;
         if (active.position() >= segmentBytes) {

@@ -1,0 +1,476 @@
+package io.txtrain.core.recovery;
+
+import static io.txtrain.core.testing.Rounds.assertMentions;
+import static io.txtrain.core.testing.Rounds.assertPlan;
+import static io.txtrain.core.testing.Rounds.assertState;
+import static io.txtrain.core.testing.Rounds.checkpoint;
+import static io.txtrain.core.testing.Rounds.checksum;
+import static io.txtrain.core.testing.Rounds.commit;
+import static io.txtrain.core.testing.Rounds.record;
+import static io.txtrain.core.testing.Rounds.state;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.CRC32C;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.txtrain.core.checkpoint.CheckpointRef;
+import io.txtrain.core.checkpoint.CheckpointSnapshot;
+import io.txtrain.core.checkpoint.CheckpointStore;
+import io.txtrain.core.codec.Frame;
+import io.txtrain.core.codec.FrameCodec;
+import io.txtrain.core.codec.FrameReader;
+import io.txtrain.core.codec.RecordType;
+import io.txtrain.core.fs.DirLayout;
+import io.txtrain.core.log.CorruptLogException;
+import io.txtrain.core.log.LogChain;
+import io.txtrain.core.log.RecoveryEvent;
+import io.txtrain.core.testing.RecordingListener;
+import io.txtrain.core.testing.Rounds;
+import io.txtrain.core.testing.TestFs;
+
+/**
+ * The recovery core's contract (docs/PROTOCOL.md), run unchanged against every real file system a
+ * subclass supplies. Every test works in its own new directory.
+ */
+abstract class RecoveryCoreContract {
+    /** 4096-byte segments: a segment rolls about every 8 rounds. */
+    static final CoreSettings SMALL_SEGMENTS = CoreSettings.DEFAULTS.withSegmentBytes(4096);
+
+    final RecordingListener listener = new RecordingListener();
+
+    protected abstract TestFs fs();
+
+    OpenRun open(URI dir) throws IOException {
+        return open(dir, CoreSettings.DEFAULTS);
+    }
+
+    OpenRun open(URI dir, CoreSettings settings) throws IOException {
+        return Rounds.open(fs(), dir, settings, listener);
+    }
+
+    RecoveryPlan inspect(URI dir) throws IOException {
+        return Rounds.inspect(fs(), dir);
+    }
+
+    CheckpointStore store(URI dir) throws IOException {
+        return new CheckpointStore(fs().durable(), fs().layout(dir));
+    }
+
+    boolean exists(Path p) throws IOException {
+        return fs().fs().exists(p);
+    }
+
+
+    @Test
+    void freshDirectoryPlansAFreshStart() throws Exception {
+        URI dir = fs().newDir("fresh");
+        RecoveryPlan missing = inspect(dir);
+        assertTrue(missing.fresh());
+        assertNull(missing.start());
+        assertEquals(1, missing.nextRound());
+
+        fs().fs().mkdirs(new Path(dir)); // an existing, empty directory is fresh too
+        assertTrue(inspect(dir).fresh());
+
+        try (OpenRun run = open(dir)) {
+            assertTrue(run.plan().fresh());
+            assertEquals(1, run.nextRound());
+            assertEquals(1, run.writerEpoch());
+            DirLayout l = fs().layout(dir);
+            assertTrue(exists(l.format()));
+            assertTrue(exists(l.lease(1)));
+            assertTrue(exists(l.segment(1, 1)));
+        }
+    }
+
+    @Test
+    void committedRoundsSurviveReopen() throws Exception {
+        URI dir = fs().newDir("reopen");
+        int n = 30;
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
+            commit(run, 1, n);
+            // a reader that takes no lease sees every round whose commit returned, while the writer still runs
+            assertPlan(inspect(dir), 0, n);
+        }
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
+            assertEquals(2, run.writerEpoch());
+            assertPlan(run.plan(), 0, n);
+            assertEquals(n + 1, run.nextRound());
+            run.commit(record(n + 1));
+        }
+        RecoveryPlan after = inspect(dir);
+        assertPlan(after, 0, n + 1);
+        assertTrue(after.chain().segments().size() >= 4, "segments rolled: " + after.chain().segments());
+        List<RecoveryEvent> starts = after.chain().recoveries();
+        assertEquals(List.of(1L, 2L), starts.stream().map(RecoveryEvent::writerEpoch).toList());
+        assertEquals(n + 1, starts.get(1).nextRound());
+        assertMentions(starts.get(1).previousHolder(), "writer epoch 1");
+    }
+
+    @Test
+    void checkpointPublishVerifyLoadRoundTrip() throws Exception {
+        URI dir = fs().newDir("roundtrip");
+        DirLayout l = fs().layout(dir);
+        try (OpenRun run = open(dir)) {
+            assertTrue(checkpoint(run, 0), "the initial state (round 0) is a valid checkpoint");
+            commit(run, 1, 3);
+            Map<String, byte[]> live = state(3);
+            CheckpointSnapshot snap = run.snapshot(3, checksum(3), live);
+            live.get("params")[0] ^= 1; // the trainer goes on changing its arrays: the snapshot must not see it
+            assertTrue(run.checkpoints().persistNow(snap));
+            RecordingListener.Outcome o = listener.outcome(3);
+            assertTrue(o.published());
+            assertEquals(l.checkpoint(3, 1), o.ref().path());
+            assertState(store(dir).load(o.ref()), 3);
+            assertTrue(store(dir).listTemporary().isEmpty());
+            commit(run, 4, 5);
+        }
+        assertPlan(inspect(dir), 3, 5);
+        try (OpenRun run = open(dir)) {
+            assertPlan(run.plan(), 3, 5);
+            assertTrue(run.plan().rejected().isEmpty());
+        }
+    }
+
+    enum Damage { FLIPPED_BYTE_IN_BLOB, MISSING_MANIFEST, TRUNCATED_BLOB }
+
+    @ParameterizedTest
+    @EnumSource(Damage.class)
+    void recoveryFallsBackToAnOlderCheckpointWhenTheNewestIsDamaged(Damage damage) throws Exception {
+        URI dir = fs().newDir("damaged-" + damage);
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 2);
+            assertTrue(checkpoint(run, 2));
+            commit(run, 3, 4);
+            assertTrue(checkpoint(run, 4));
+            commit(run, 5, 5);
+        }
+        Path newest = fs().layout(dir).checkpoint(4, 1);
+        Path params = new Path(newest, DirLayout.BLOB_PREFIX + "params");
+        String why = switch (damage) {
+            case FLIPPED_BYTE_IN_BLOB -> {
+                fs().rewrite(params, b -> {
+                    b[b.length / 2] ^= 0x10;
+                    return b;
+                });
+                yield "CRC32C mismatch";
+            }
+            case MISSING_MANIFEST -> {
+                assertTrue(fs().fs().delete(new Path(newest, DirLayout.MANIFEST), false));
+                yield "MANIFEST is missing";
+            }
+            case TRUNCATED_BLOB -> {
+                fs().rewrite(params, b -> Arrays.copyOf(b, b.length - 100));
+                yield "length";
+            }
+        };
+        RecoveryPlan plan = inspect(dir);
+        assertPlan(plan, 2, 5);
+        assertEquals(1, plan.rejected().size(), plan.rejected().toString());
+        assertTrue(plan.rejected().get(0).startsWith(newest.getName()), plan.rejected().toString());
+        assertTrue(plan.rejected().get(0).contains(why), plan.rejected().toString());
+
+        try (OpenRun run = open(dir)) {
+            assertPlan(run.plan(), 2, 5);
+            run.commit(record(6));
+        }
+    }
+
+    @Test
+    void checkpointWhoseStateDiffersFromItsLogRecordIsRejected() throws Exception {
+        URI dir = fs().newDir("mismatch");
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 3);
+            assertTrue(checkpoint(run, 1));
+            // a checkpoint of round 3 with a state that is not the one round 3 committed
+            CheckpointSnapshot wrong = run.snapshot(3, Rounds.sha256("some other state"), state(3));
+            assertTrue(run.checkpoints().persistNow(wrong), "the store itself cannot know; recovery must");
+        }
+        RecoveryPlan plan = inspect(dir);
+        assertPlan(plan, 1, 3);
+        assertEquals(1, plan.rejected().size(), plan.rejected().toString());
+        assertTrue(plan.rejected().get(0).contains("differs from the committed round's"), plan.rejected().toString());
+    }
+
+    /**
+     * Retention keeps the newest K = 2 checkpoints and deletes only segments whose rounds are all
+     * before the oldest kept one; the log from there on, and the plan, stay complete.
+     */
+    @Test
+    void retentionKeepsNewestCheckpointsAndTruncatesOnlyCoveredSegments() throws Exception {
+        URI dir = fs().newDir("retention");
+        List<Long> published = new ArrayList<>();
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
+            for (long r = 1; r <= 40; r++) {
+                run.commit(record(r));
+                if (r % 8 == 0) {
+                    assertTrue(checkpoint(run, r));
+                    published.add(r);
+                    List<Long> kept = store(dir).list().stream().map(CheckpointRef::round).toList();
+                    List<Long> newest = new ArrayList<>(published.subList(Math.max(0, published.size() - 2),
+                            published.size()));
+                    java.util.Collections.reverse(newest);
+                    assertEquals(newest, kept, "checkpoints kept after publishing round " + r);
+                    assertLogCovers(dir, published.size() < 2 ? 1 : kept.get(1));
+                }
+            }
+            commit(run, 41, 45);
+        }
+        RecoveryPlan plan = inspect(dir);
+        assertPlan(plan, 40, 45);
+        assertTrue(plan.chain().firstRound() > 1, "old segments were truncated: " + plan.chain().segments());
+
+        // the older kept checkpoint and the log after it are enough on their own
+        fs().rewrite(new Path(fs().layout(dir).checkpoint(40, 1), DirLayout.BLOB_PREFIX + "updater"), b -> {
+            b[0] ^= 1;
+            return b;
+        });
+        assertPlan(inspect(dir), 32, 45);
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
+            assertPlan(run.plan(), 32, 45);
+            run.commit(record(46));
+        }
+        assertPlan(inspect(dir), 32, 46);
+    }
+
+    /**
+     * The log holds the record of round {@code oldestKept}, no segment whose rounds are all before
+     * it, and no file that is not on the chain.
+     */
+    private void assertLogCovers(URI dir, long oldestKept) throws IOException {
+        LogChain chain = inspect(dir).chain();
+        assertNotNull(chain.round(oldestKept), "record of round " + oldestKept + " kept: " + chain.segments());
+        if (chain.segments().size() > 1) {
+            assertTrue(chain.segmentFirstRounds().get(1) > oldestKept,
+                    "segments before round " + oldestKept + " were deleted: " + chain.segments());
+        }
+        assertEquals(chain.segments().size(), fs().durable().list(fs().layout(dir).logDir()).length,
+                "every segment is on the chain");
+    }
+
+    enum Tear { TRUNCATED_FRAME, HALF_WRITTEN_FRAME, RANDOM_GARBAGE }
+
+    /** What a crash leaves at the end of the active segment is ignored, now and after later writers. */
+    @ParameterizedTest
+    @EnumSource(Tear.class)
+    void tornTailOfTheHeadSegmentIsIgnored(Tear tear) throws Exception {
+        URI dir = fs().newDir("torn-" + tear);
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 5);
+        }
+        Path head = new Path(fs().layout(dir).logDir(), inspect(dir).chain().head());
+        long intact = fs().fs().getFileStatus(head).getLen();
+        byte[] round6 = FrameCodec.encode(RecordType.ROUND_COMMIT, record(6).encode());
+        long last = switch (tear) {
+            case TRUNCATED_FRAME -> {
+                fs().rewrite(head, b -> Arrays.copyOf(b, b.length - 7));
+                yield 4;
+            }
+            case HALF_WRITTEN_FRAME -> {
+                fs().rewrite(head, b -> concat(b, Arrays.copyOf(round6, round6.length / 2)));
+                yield 5;
+            }
+            case RANDOM_GARBAGE -> {
+                byte[] junk = new byte[100];
+                new Random(42).nextBytes(junk);
+                fs().rewrite(head, b -> concat(b, junk));
+                yield 5;
+            }
+        };
+        RecoveryPlan plan = inspect(dir);
+        assertPlan(plan, 0, last);
+        long valid = plan.chain().headValidLength();
+        assertTrue(last == 5 ? valid == intact : valid < intact - 7, "valid prefix " + valid + " of " + intact);
+
+        try (OpenRun run = open(dir)) {
+            assertPlan(run.plan(), 0, last);
+            commit(run, last + 1, last + 2);
+        }
+        // the torn bytes now lie past the trusted length of a sealed segment: still ignored, not corruption
+        assertPlan(inspect(dir), 0, last + 2);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
+    void corruptionInsideASealedSegmentIsAnErrorNamingFileAndOffset() throws Exception {
+        URI dir = fs().newDir("sealed");
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
+            commit(run, 1, 20);
+        }
+        LogChain chain = inspect(dir).chain();
+        assertTrue(chain.segments().size() >= 3, chain.segments().toString());
+        String sealed = chain.segments().get(0);
+        Path seg = new Path(fs().layout(dir).logDir(), sealed);
+        byte[] bytes = fs().read(seg);
+        FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes), sealed, bytes.length);
+        frames.next(); // header
+        frames.next(); // recovery event
+        Frame round1 = frames.next();
+        assertEquals(RecordType.ROUND_COMMIT, round1.type());
+        int flip = (int) round1.offset() + FrameCodec.HEADER_BYTES + 20;
+        fs().rewrite(seg, b -> {
+            b[flip] ^= 0x01;
+            return b;
+        });
+
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> inspect(dir));
+        assertMentions(e, sealed, "offset " + round1.offset());
+        assertThrows(CorruptLogException.class, () -> open(dir, SMALL_SEGMENTS), "a writer refuses it too");
+
+        fs().rewrite(seg, b -> {
+            b[flip] ^= 0x01;
+            return b;
+        });
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) { // and the failed open did not keep the lease
+            assertPlan(run.plan(), 0, 20);
+        }
+    }
+
+    @Test
+    void unknownFilesAreClearErrors() throws Exception {
+        URI dir = fs().newDir("unknown");
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 2);
+        }
+        DirLayout l = fs().layout(dir);
+        byte[] text = "notes".getBytes(StandardCharsets.UTF_8);
+
+        fs().replace(new Path(l.logDir(), ".seg-notes.crc"), text);
+        assertPlan(inspect(dir), 0, 2); // hidden side files are not the protocol's
+
+        Path strayLog = new Path(l.logDir(), "seg-old.log");
+        fs().replace(strayLog, text);
+        assertMentions(assertThrows(CorruptLogException.class, () -> inspect(dir)), "seg-old.log");
+        assertMentions(assertThrows(CorruptLogException.class, () -> open(dir)), "seg-old.log");
+        fs().fs().delete(strayLog, false);
+
+        Path notes = new Path(l.root(), "notes.txt");
+        fs().replace(notes, text);
+        assertMentions(assertThrows(IOException.class, () -> inspect(dir)), "notes.txt");
+        assertMentions(assertThrows(IOException.class, () -> open(dir)), "notes.txt");
+        fs().fs().delete(notes, false);
+
+        Path backup = new Path(l.checkpointDir(), "backup");
+        fs().fs().mkdirs(backup);
+        assertMentions(assertThrows(IOException.class, () -> inspect(dir)), "backup");
+        fs().fs().delete(backup, true);
+
+        try (OpenRun run = open(dir)) {
+            assertPlan(run.plan(), 0, 2);
+        }
+
+        // a directory txtrain did not create is refused and left as it is
+        URI foreign = fs().newDir("foreign");
+        fs().replace(new Path(new Path(foreign), "data.csv"), text);
+        assertMentions(assertThrows(IOException.class, () -> open(foreign)), "data.csv");
+        assertFalse(exists(fs().layout(foreign).format()));
+    }
+
+    @Test
+    void newerFormatVersionIsRefusedNamingTheVersion() throws Exception {
+        URI dir = fs().newDir("format");
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 1);
+        }
+        byte[] frame = FrameCodec.encode(RecordType.META, new FormatMeta(1, Rounds.RUN).encode());
+        frame[4] = 2; // written by a future txtrain; a valid frame otherwise
+        CRC32C crc = new CRC32C();
+        crc.update(frame, 4, frame.length - 8);
+        ByteBuffer.wrap(frame).putInt(frame.length - 4, (int) crc.getValue());
+        fs().replace(fs().layout(dir).format(), frame);
+
+        assertMentions(assertThrows(IOException.class, () -> open(dir)), "unsupported format version 2");
+        assertMentions(assertThrows(IOException.class, () -> inspect(dir)), "unsupported format version 2");
+    }
+
+    @Test
+    void runAttributeMismatchNamesTheAttribute() throws Exception {
+        URI dir = fs().newDir("identity");
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 1);
+        }
+        Map<String, String> other = new HashMap<>(Rounds.RUN);
+        other.put("network", "mlp-4x128-sha:77e1");
+        other.put("seed", "7");
+        RunMismatchException e = assertThrows(RunMismatchException.class, () -> RecoveryDirectory.open(dir,
+                fs().conf(), CoreSettings.DEFAULTS, other, "test", listener));
+        assertMentions(e, "network", "mlp-4x64-sha:0f3a", "mlp-4x128-sha:77e1", "seed");
+        assertEquals(2, e.differences().size(), e.differences().toString());
+
+        try (OpenRun run = open(dir)) { // the refused writer released its lease
+            assertPlan(run.plan(), 0, 1);
+        }
+    }
+
+    @Test
+    void directoryPermissionIs700OrTheConfiguredOne() throws Exception {
+        assertPermissions(fs().newDir("perm-default"), CoreSettings.DEFAULTS, (short) 0700);
+        assertPermissions(fs().newDir("perm-750"), CoreSettings.DEFAULTS.withPermission((short) 0750), (short) 0750);
+    }
+
+    private void assertPermissions(URI dir, CoreSettings settings, short expected) throws IOException {
+        try (OpenRun run = open(dir, settings)) {
+            commit(run, 1, 1);
+        }
+        DirLayout l = fs().layout(dir);
+        FileSystem fs = fs().fs();
+        for (Path p : List.of(l.root(), l.leaseDir(), l.logDir(), l.checkpointDir())) {
+            assertEquals(new FsPermission(expected), fs.getFileStatus(p).getPermission(), p.toString());
+        }
+    }
+
+    @Test
+    void failedPersistIsReportedAndChangesNothingElse() throws Exception {
+        URI dir = fs().newDir("persist-fails");
+        DirLayout l = fs().layout(dir);
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 2);
+            assertTrue(checkpoint(run, 2));
+            commit(run, 3, 3);
+            AutoCloseable denied = fs().denyWrites(l.checkpointDir());
+            try {
+                assertFalse(checkpoint(run, 3));
+            } finally {
+                denied.close();
+            }
+            RecordingListener.Outcome failed = listener.outcome(3);
+            assertNotNull(failed, "the listener heard of the failure");
+            assertFalse(failed.published());
+            assertNotNull(failed.error());
+            assertFalse(exists(l.checkpoint(3, 1)));
+            assertTrue(store(dir).listTemporary().isEmpty(), "the temporary directory was removed");
+            assertState(store(dir).load(listener.outcome(2).ref()), 2);
+
+            commit(run, 4, 5); // training goes on
+            assertTrue(checkpoint(run, 5));
+        }
+        assertPlan(inspect(dir), 5, 5);
+    }
+}
