@@ -64,6 +64,15 @@ abstract class ModelAdapter {
         return model().score();
     }
 
+    /** Sets the score the network reports (the driver's network does not compute one itself). */
+    void setScore(double score) {
+        if (model() instanceof MultiLayerNetwork n) {
+            n.setScore(score);
+        } else {
+            ((ComputationGraph) model()).setScore(score);
+        }
+    }
+
     static ModelAdapter of(MultiLayerNetwork net) {
         return new MultiLayer(net);
     }

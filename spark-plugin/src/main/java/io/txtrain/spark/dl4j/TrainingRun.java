@@ -239,6 +239,7 @@ final class TrainingRun implements AutoCloseable {
         model.setUpdaterState(updater);
         cursor = cursor.next(epoch, split, data.schedule().splitCount(), minibatches);
         model.setCounters(cursor.iteration(), epoch);
+        model.setScore(record.score());
         LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {} (stage {} ms, commit {} ms)",
                 committed != null ? "replayed" : "committed", round, epoch, split + 1, data.schedule().splitCount(),
                 String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12),

@@ -1,0 +1,175 @@
+package io.txtrain.examples;
+
+import java.io.File;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import io.txtrain.data.IdxDataset;
+import io.txtrain.spark.dl4j.TransactionalTrainingMaster;
+
+/**
+ * Fashion-MNIST classification with DL4J on Spark through txtrain's transactional master. Run it
+ * again with the same checkpoint directory and it resumes; after a finished run it ends at once
+ * with the same final line.
+ */
+public final class FashionMnistExample {
+    private FashionMnistExample() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        ExampleArgs args = ExampleArgs.parse(argv);
+        if (args == null) {
+            return;
+        }
+        SparkConf conf = new SparkConf().setAppName("txtrain Fashion-MNIST " + args.model());
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(args.master());
+        }
+        conf.setIfMissing("spark.ui.enabled", "false");
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            System.out.printf("txtrain example: model %s, %d epoch(s), data %s, checkpoints %s, master %s%n",
+                    args.model(), args.epochs(), args.data(), args.checkpointDir(), sc.master());
+            IdxDataset train = IdxDataset.load(args.data(), "train", args.limit(), sc.hadoopConfiguration());
+            IdxDataset test = IdxDataset.load(args.data(), "t10k", 0, sc.hadoopConfiguration());
+            JavaRDD<DataSet> trainRdd = sc.parallelize(train.examples(10), Math.max(2, sc.defaultParallelism()));
+            TransactionalTrainingMaster tm = new TransactionalTrainingMaster.Builder(args.workers(), 1)
+                    .batchSizePerWorker(32).averagingFrequency(5).rngSeed(12345)
+                    .checkpointDirectory(args.checkpointDir()).build();
+            Progress progress = new Progress(tm, args.epochs());
+            tm.setListeners(List.of(progress));
+            SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, network(args.model()), tm);
+            for (int e = 0; e < args.epochs(); e++) {
+                net.fit(trainRdd);
+            }
+            Evaluation ev = net.getNetwork().evaluate(new SingletonDataSetIterator(test.batch(0, test.size(), 10)));
+            System.out.printf(Locale.ROOT, "test accuracy %.4f on %d images; %d rounds committed, %d aborted%n",
+                    ev.accuracy(), test.size(), tm.committedRound(), tm.abortedRounds());
+            String sha = tm.parametersSha256();
+            tm.close();
+            System.out.println("model sha256=" + sha);
+        }
+    }
+
+    static MultiLayerConfiguration network(String model) {
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(123)
+                .updater(new Adam(1e-3)).list();
+        if (model.equals("cnn")) {
+            b.layer(new ConvolutionLayer.Builder(5, 5).nOut(8).activation(Activation.RELU).build())
+                    .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                    .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.RELU).build())
+                    .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                    .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                            .activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.convolutionalFlat(28, 28, 1));
+        } else {
+            b.layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(256).nOut(10)
+                            .activation(Activation.SOFTMAX).build());
+        }
+        return b.build();
+    }
+
+    /** One line per committed round: epoch, round, loss, elapsed. */
+    private static final class Progress extends BaseTrainingListener {
+        private final TransactionalTrainingMaster tm;
+        private final int epochs;
+        private final long start = System.nanoTime();
+
+        Progress(TransactionalTrainingMaster tm, int epochs) {
+            this.tm = tm;
+            this.epochs = epochs;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "epoch %d/%d  round %4d  loss %.4f  elapsed %.1fs%n", epoch + 1, epochs,
+                    tm.committedRound(), model.score(), elapsed);
+        }
+    }
+
+    /** Command-line options. */
+    record ExampleArgs(String checkpointDir, int epochs, String data, String model, String master, int workers,
+                       int limit) {
+        static final String USAGE = String.join("\n",
+                "usage: txtrain-example [options]",
+                "  --checkpoint-dir DIR   checkpoint directory, local path or hdfs:// URI (default ./txtrain-checkpoints)",
+                "  --epochs N             epochs to train (default 2)",
+                "  --data PATH_OR_URI     folder with Fashion-MNIST IDX files (default data/fashion-mnist-subset)",
+                "  --model mlp|cnn        network (default mlp)",
+                "  --master URL           Spark master when not set by spark-submit (default local[2])",
+                "  --workers N            parameter-averaging workers (default 2)",
+                "  --limit N              use at most N training images (default all)",
+                "  --help                 this text");
+
+        static ExampleArgs parse(String[] a) {
+            String dir = new File("txtrain-checkpoints").getAbsolutePath();
+            int epochs = 2;
+            String data = "data/fashion-mnist-subset";
+            String model = "mlp";
+            String master = "local[2]";
+            int workers = 2;
+            int limit = 0;
+            for (int i = 0; i < a.length; i++) {
+                String opt = a[i];
+                if (opt.equals("--help") || opt.equals("-h")) {
+                    System.out.println(USAGE);
+                    return null;
+                }
+                if (i + 1 >= a.length) {
+                    throw new IllegalArgumentException(opt + " needs a value\n" + USAGE);
+                }
+                String v = a[++i];
+                switch (opt) {
+                    case "--checkpoint-dir" -> dir = v;
+                    case "--epochs" -> epochs = positive(opt, v);
+                    case "--data" -> data = v;
+                    case "--model" -> {
+                        if (!v.equals("mlp") && !v.equals("cnn")) {
+                            throw new IllegalArgumentException("--model '" + v + "': expected mlp | cnn");
+                        }
+                        model = v;
+                    }
+                    case "--master" -> master = v;
+                    case "--workers" -> workers = positive(opt, v);
+                    case "--limit" -> limit = positive(opt, v);
+                    default -> throw new IllegalArgumentException("unknown option " + opt + "\n" + USAGE);
+                }
+            }
+            return new ExampleArgs(dir, epochs, data, model, master, workers, limit);
+        }
+
+        private static int positive(String opt, String v) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException(opt + " '" + v + "': expected an integer >= 1");
+        }
+    }
+}
