@@ -13,9 +13,11 @@ final class RoundResult implements Serializable {
     final int minibatches;
     final long dataHash;
     final long seed;
+    final long fitStartMillis;
+    final long fitMillis;
 
     RoundResult(int partition, FlatState params, FlatState updater, double score, long examples, int minibatches,
-                long dataHash, long seed) {
+                long dataHash, long seed, long fitStartMillis, long fitMillis) {
         this.partition = partition;
         this.params = params;
         this.updater = updater;
@@ -24,9 +26,11 @@ final class RoundResult implements Serializable {
         this.minibatches = minibatches;
         this.dataHash = dataHash;
         this.seed = seed;
+        this.fitStartMillis = fitStartMillis;
+        this.fitMillis = fitMillis;
     }
 
     static RoundResult empty(int partition, long seed) {
-        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed);
+        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed, 0, 0);
     }
 }

@@ -56,6 +56,7 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
         for (Tuple2<Long, T> o : objects) {
             dataHash = ObjectFitter.combine(dataHash, ObjectFitter.combine(o._1(), fitter.hash(o._2())));
         }
+        long fitStart = System.currentTimeMillis();
         ModelAdapter model = WorkerModelCache.borrow(configKey, kind, configJson.value());
         try {
             model.setParams(in.params);
@@ -75,7 +76,8 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
                 minibatches++;
             }
             return List.of(new RoundResult(partition, model.params(), model.updaterState(), scoreSum / minibatches,
-                    examples, minibatches, dataHash, seed)).iterator();
+                    examples, minibatches, dataHash, seed, fitStart,
+                    System.currentTimeMillis() - fitStart)).iterator();
         } finally {
             WorkerModelCache.release(configKey, model);
         }

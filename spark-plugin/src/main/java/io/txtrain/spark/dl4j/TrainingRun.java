@@ -60,6 +60,7 @@ final class TrainingRun implements AutoCloseable {
     private final PersistOutcomes persists;
     private final boolean acceptMismatch;
     private final Collection<TrainingListener> listeners;
+    private RoundTrainingStats stats;
     private FlatState params;
     private FlatState updater;
     private TrainingCursor cursor;
@@ -247,6 +248,16 @@ final class TrainingRun implements AutoCloseable {
         if (committed == null) {
             telemetry.roundCommitted(round, t2 - t1, t2 - t0);
         }
+        if (stats != null) {
+            long now = System.currentTimeMillis();
+            stats.add(RoundTrainingStats.STAGE, now - (t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000);
+            stats.add(RoundTrainingStats.COMMIT, now - (t2 - t1) / 1_000_000, (t2 - t1) / 1_000_000);
+            for (RoundResult r : results) {
+                if (r.examples > 0) {
+                    stats.add(RoundTrainingStats.WORKER_FIT, r.fitStartMillis, r.fitMillis);
+                }
+            }
+        }
         for (TrainingListener l : listeners) {
             l.iterationDone(model.model(), cursor.iteration(), epoch);
         }
@@ -323,9 +334,17 @@ final class TrainingRun implements AutoCloseable {
             return;
         }
         persists.stall(stall);
+        if (stats != null) {
+            stats.add(RoundTrainingStats.SNAPSHOT, System.currentTimeMillis() - stall / 1_000_000, stall / 1_000_000);
+        }
         telemetry.checkpointSnapshot(stall);
         lastCheckpointRound = cursor.round();
         lastCheckpointMillis = System.currentTimeMillis();
+    }
+
+    /** Starts (or stops, with null) collecting DL4J training statistics. */
+    void collectStats(RoundTrainingStats s) {
+        this.stats = s;
     }
 
     long committedRound() {

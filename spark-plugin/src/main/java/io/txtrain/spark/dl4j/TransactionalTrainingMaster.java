@@ -60,6 +60,7 @@ public final class TransactionalTrainingMaster
     private final Map<String, String> explicitSettings;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private boolean collectTrainingStats;
+    private RoundTrainingStats stats;
     private TrainingRun run;
     private int fitCalls;
 
@@ -119,6 +120,10 @@ public final class TransactionalTrainingMaster
                         rddDataSetNumExamples, saveUpdater, rngSeed, storageLevel);
                 run = TrainingRun.open(sc, model.get(), avg, settings, stats.fingerprint(), listeners);
             }
+            if (collectTrainingStats && this.stats == null) {
+                this.stats = new RoundTrainingStats();
+            }
+            run.collectStats(collectTrainingStats ? this.stats : null);
             run.fitEpoch(epoch, data, stats, fitter);
             fitCalls++;
         } catch (IOException e) {
@@ -199,7 +204,7 @@ public final class TransactionalTrainingMaster
 
     @Override
     public SparkTrainingStats getTrainingStats() {
-        return null;
+        return stats;
     }
 
     /** Listeners run on the driver after each committed round (iterationDone) and each epoch. */

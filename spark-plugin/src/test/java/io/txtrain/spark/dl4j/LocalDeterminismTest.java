@@ -85,15 +85,38 @@ class LocalDeterminismTest {
     }
 
     @Test
-    void trainingLearns() throws Exception {
+    void trainingLearnsWithListenersAndTrainingStats() throws Exception {
         TransactionalTrainingMaster tm = master(tmp.resolve("learn")).build();
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm);
+        java.util.concurrent.atomic.AtomicInteger iterations = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger epochs = new java.util.concurrent.atomic.AtomicInteger();
+        tm.setListeners(List.of(new org.deeplearning4j.optimize.api.BaseTrainingListener() {
+            @Override
+            public void iterationDone(org.deeplearning4j.nn.api.Model model, int iteration, int epoch) {
+                iterations.incrementAndGet();
+            }
+
+            @Override
+            public void onEpochEnd(org.deeplearning4j.nn.api.Model model) {
+                epochs.incrementAndGet();
+            }
+        }));
+        net.setCollectTrainingStats(true);
         List<DataSet> test = TrainingFixtures.blobs(300, 7);
         double before = TrainingFixtures.accuracy(net.getNetwork(), test);
         net.fit(data);
         net.fit(data);
         double after = TrainingFixtures.accuracy(net.getNetwork(), test);
+        int rounds = (int) tm.committedRound();
+        var stats = net.getSparkTrainingStats();
         tm.close();
         assertTrue(after > 0.9 && after > before, "accuracy before " + before + ", after " + after);
+        assertEquals(rounds, iterations.get(), "iterationDone once per committed round");
+        assertEquals(2, epochs.get());
+        assertEquals(rounds, stats.getValue(RoundTrainingStats.STAGE).size());
+        assertEquals(rounds, stats.getValue(RoundTrainingStats.COMMIT).size());
+        assertEquals(2 * rounds, stats.getValue(RoundTrainingStats.WORKER_FIT).size(), "two workers per round");
+        assertTrue(stats.statsAsString().contains(RoundTrainingStats.STAGE), stats.statsAsString());
+        assertTrue(Double.isFinite(net.getNetwork().score()) && net.getNetwork().score() > 0, "driver network has the round score");
     }
 }

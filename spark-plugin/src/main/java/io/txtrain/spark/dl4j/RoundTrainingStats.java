@@ -1,0 +1,120 @@
+package io.txtrain.spark.dl4j;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.stats.BaseEventStats;
+import org.deeplearning4j.spark.stats.EventStats;
+
+/**
+ * DL4J training statistics ({@code setCollectTrainingStats(true)}) for txtrain rounds: the Spark
+ * stage of each round, each worker's fit, each commit and each checkpoint snapshot.
+ */
+public final class RoundTrainingStats implements SparkTrainingStats {
+    private static final long serialVersionUID = 1L;
+    static final String STAGE = "TxtrainRoundStageTimesMs";
+    static final String WORKER_FIT = "TxtrainWorkerFitTimesMs";
+    static final String COMMIT = "TxtrainCommitTimesMs";
+    static final String SNAPSHOT = "TxtrainCheckpointStallTimesMs";
+    private static final Map<String, String> SHORT = Map.of(STAGE, "RoundStage", WORKER_FIT, "WorkerFit",
+            COMMIT, "Commit", SNAPSHOT, "CheckpointStall");
+
+    private final Map<String, List<EventStats>> events = new LinkedHashMap<>();
+
+    synchronized void add(String key, EventStats e) {
+        events.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+    }
+
+    void add(String key, long startMillis, long durationMs) {
+        add(key, new BaseEventStats(startMillis, durationMs));
+    }
+
+    @Override
+    public synchronized Set<String> getKeySet() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(events.keySet()));
+    }
+
+    @Override
+    public synchronized List<EventStats> getValue(String key) {
+        List<EventStats> v = events.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no statistics for key " + key + "; keys are " + events.keySet());
+        }
+        return List.copyOf(v);
+    }
+
+    @Override
+    public String getShortNameForKey(String key) {
+        return SHORT.getOrDefault(key, key);
+    }
+
+    @Override
+    public boolean defaultIncludeInPlots(String key) {
+        return true;
+    }
+
+    @Override
+    public synchronized void addOtherTrainingStats(SparkTrainingStats other) {
+        for (String k : other.getKeySet()) {
+            for (EventStats e : other.getValue(k)) {
+                add(k, e);
+            }
+        }
+    }
+
+    @Override
+    public SparkTrainingStats getNestedTrainingStats() {
+        return null;
+    }
+
+    @Override
+    public synchronized String statsAsString() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, List<EventStats>> e : events.entrySet()) {
+            long n = e.getValue().size();
+            long sum = 0;
+            long min = Long.MAX_VALUE;
+            long max = 0;
+            for (EventStats s : e.getValue()) {
+                sum += s.getDurationMs();
+                min = Math.min(min, s.getDurationMs());
+                max = Math.max(max, s.getDurationMs());
+            }
+            sb.append(String.format("%-32s count=%d mean=%.1fms min=%dms max=%dms%n", e.getKey(), n,
+                    n == 0 ? 0.0 : (double) sum / n, n == 0 ? 0 : min, max));
+        }
+        return sb.toString();
+    }
+
+    /** Writes one CSV file per key into {@code outputPath} (any Hadoop URI). */
+    @Override
+    public synchronized void exportStatFiles(String outputPath, SparkContext sc) throws IOException {
+        Path dir = new Path(outputPath);
+        FileSystem fs = dir.getFileSystem(sc.hadoopConfiguration());
+        for (Map.Entry<String, List<EventStats>> e : events.entrySet()) {
+            try (OutputStream out = fs.create(new Path(dir, e.getKey() + ".csv"), true)) {
+                List<EventStats> list = e.getValue();
+                if (list.isEmpty()) {
+                    continue;
+                }
+                StringBuilder sb = new StringBuilder(list.get(0).getStringHeader(",")).append('\n');
+                for (EventStats s : list) {
+                    sb.append(s.asString(",")).append('\n');
+                }
+                out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+}
