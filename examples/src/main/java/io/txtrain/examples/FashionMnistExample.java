@@ -70,7 +70,8 @@ public final class FashionMnistExample {
         }
     }
 
-    static MultiLayerConfiguration network(String model) {
+    /** The example networks: "mlp" (784-256-10) or "cnn" (LeNet-like). */
+    public static MultiLayerConfiguration network(String model) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(123)
                 .updater(new Adam(1e-3)).list();
         if (model.equals("cnn")) {

@@ -23,11 +23,11 @@ import scala.runtime.AbstractFunction1;
  * RDD to be deterministic (the same objects in the same order whenever it is computed).
  */
 final class EpochData<T> implements AutoCloseable {
-    private final JavaPairRDD<Integer, Tuple2<Long, T>> laidOut;
+    private final JavaPairRDD<Integer, Placed<T>> laidOut;
     private final RoundSchedule schedule;
     private final String fingerprint;
 
-    private EpochData(JavaPairRDD<Integer, Tuple2<Long, T>> laidOut, RoundSchedule schedule, String fingerprint) {
+    private EpochData(JavaPairRDD<Integer, Placed<T>> laidOut, RoundSchedule schedule, String fingerprint) {
         this.laidOut = laidOut;
         this.schedule = schedule;
         this.fingerprint = fingerprint;
@@ -60,18 +60,19 @@ final class EpochData<T> implements AutoCloseable {
     }
 
     /** Lays the data out for {@code epoch}: one partition per (round, worker). Lazy; cached on first use. */
-    static <T> EpochData<T> layOut(JavaRDD<T> data, Stats stats, int workers, int objectsPerWorker, long rngSeed,
-                                   int epoch, StorageLevel storage) {
+    static <T> EpochData<T> layOut(JavaRDD<T> data, Stats stats, ObjectFitter<T> fitter, int workers,
+                                   int objectsPerWorker, long rngSeed, int epoch, StorageLevel storage) {
         RoundSchedule schedule = new RoundSchedule(stats.objects(), workers, objectsPerWorker);
         EpochPermutation perm = new EpochPermutation(stats.objects(), Seeds.epochSeed(rngSeed, epoch));
         long[] offsets = stats.offsets();
-        JavaPairRDD<Integer, Tuple2<Long, T>> laid = data.mapPartitionsWithIndex(
+        JavaPairRDD<Integer, Placed<T>> laid = data.mapPartitionsWithIndex(
                 (Integer idx, Iterator<T> it) -> {
-                    List<Tuple2<Integer, Tuple2<Long, T>>> out = new ArrayList<>();
+                    List<Tuple2<Integer, Placed<T>>> out = new ArrayList<>();
                     long i = offsets[idx];
                     while (it.hasNext()) {
                         long pos = perm.apply(i++);
-                        out.add(new Tuple2<>(schedule.partition(pos), new Tuple2<>(pos, it.next())));
+                        T obj = it.next();
+                        out.add(new Tuple2<>(schedule.partition(pos), new Placed<>(pos, fitter.hash(obj), obj)));
                     }
                     return out.iterator();
                 }, true)
@@ -91,9 +92,9 @@ final class EpochData<T> implements AutoCloseable {
     }
 
     /** The partitions of one split (round within the epoch), one per worker, in worker order. */
-    JavaRDD<Tuple2<Integer, Tuple2<Long, T>>> split(int split) {
+    JavaRDD<Tuple2<Integer, Placed<T>>> split(int split) {
         int workers = schedule.workers();
-        PartitionPruningRDD<Tuple2<Integer, Tuple2<Long, T>>> pruned = PartitionPruningRDD.create(laidOut.rdd(),
+        PartitionPruningRDD<Tuple2<Integer, Placed<T>>> pruned = PartitionPruningRDD.create(laidOut.rdd(),
                 new SplitFilter(split, workers));
         return new JavaRDD<>(pruned, ClassTag$.MODULE$.apply(Tuple2.class));
     }

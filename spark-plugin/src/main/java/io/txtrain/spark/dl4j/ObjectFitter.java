@@ -31,7 +31,7 @@ abstract class ObjectFitter<T> implements Serializable {
 
         @Override
         long fit(ModelAdapter model, List<DataSet> objects) {
-            DataSet ds = objects.size() == 1 ? objects.get(0) : DataSet.merge(objects);
+            DataSet ds = objects.size() == 1 ? objects.get(0).copy() : DataSet.merge(objects);
             model.fit(ds);
             return ds.numExamples();
         }
@@ -47,7 +47,7 @@ abstract class ObjectFitter<T> implements Serializable {
 
         @Override
         long fit(ModelAdapter model, List<MultiDataSet> objects) {
-            MultiDataSet ds = objects.size() == 1 ? objects.get(0)
+            MultiDataSet ds = objects.size() == 1 ? objects.get(0).copy()
                     : org.nd4j.linalg.dataset.MultiDataSet.merge(new ArrayList<>(objects));
             model.fit(ds);
             return ds.getFeatures(0).size(0);

@@ -17,7 +17,7 @@ import scala.Tuple2;
  * One worker's part of a round, run as a Spark task: fit this partition's objects, in their
  * permuted order, starting from the round's broadcast state. Deterministic for a given input.
  */
-final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, Tuple2<Long, T>>>, Iterator<RoundResult>> {
+final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, Placed<T>>>, Iterator<RoundResult>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<String> configJson;
     private final String configKey;
@@ -41,20 +41,20 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
     }
 
     @Override
-    public Iterator<RoundResult> call(Integer partition, Iterator<Tuple2<Integer, Tuple2<Long, T>>> data) {
+    public Iterator<RoundResult> call(Integer partition, Iterator<Tuple2<Integer, Placed<T>>> data) {
         RoundInput in = input.value();
         TaskContext tc = TaskContext.get();
         faults.maybeFail(in.round, partition, tc == null ? 0 : tc.attemptNumber(), roundAttempt);
-        List<Tuple2<Long, T>> objects = new ArrayList<>();
+        List<Placed<T>> objects = new ArrayList<>();
         data.forEachRemaining(t -> objects.add(t._2()));
-        objects.sort(Comparator.comparingLong(Tuple2::_1));
+        objects.sort(Comparator.comparingLong(o -> o.position));
         long seed = Seeds.workerSeed(in.rngSeed, in.epoch, in.round, partition);
         if (objects.isEmpty()) {
             return List.of(RoundResult.empty(partition, seed)).iterator();
         }
         long dataHash = 0;
-        for (Tuple2<Long, T> o : objects) {
-            dataHash = ObjectFitter.combine(dataHash, ObjectFitter.combine(o._1(), fitter.hash(o._2())));
+        for (Placed<T> o : objects) {
+            dataHash = ObjectFitter.combine(dataHash, ObjectFitter.combine(o.position, o.hash));
         }
         long fitStart = System.currentTimeMillis();
         ModelAdapter model = WorkerModelCache.borrow(configKey, kind, configJson.value());
@@ -69,7 +69,7 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
             for (int from = 0; from < objects.size(); from += objectsPerMinibatch) {
                 List<T> batch = new ArrayList<>();
                 for (int i = from; i < Math.min(objects.size(), from + objectsPerMinibatch); i++) {
-                    batch.add(objects.get(i)._2());
+                    batch.add(objects.get(i).object);
                 }
                 examples += fitter.fit(model, batch);
                 scoreSum += model.score();

@@ -172,7 +172,7 @@ final class TrainingRun implements AutoCloseable {
                     + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + epoch
                     + "; call fit once per epoch, in the same order as the run that wrote the directory");
         }
-        try (EpochData<T> laid = EpochData.layOut(data, stats, averaging.workers(), averaging.objectsPerWorker(),
+        try (EpochData<T> laid = EpochData.layOut(data, stats, fitter, averaging.workers(), averaging.objectsPerWorker(),
                 averaging.rngSeed(), epoch, averaging.storageLevel())) {
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {

@@ -243,7 +243,7 @@ public final class TransactionalTrainingMaster
         private int averagingFrequency = 5;
         private boolean saveUpdater = true;
         private long rngSeed = 12345L;
-        private StorageLevel storageLevel = StorageLevel.MEMORY_ONLY_SER();
+        private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
         private boolean collectTrainingStats;
         private final Map<String, String> settings = new HashMap<>();
 

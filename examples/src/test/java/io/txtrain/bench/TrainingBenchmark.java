@@ -1,0 +1,152 @@
+package io.txtrain.bench;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
+
+import io.txtrain.data.IdxDataset;
+import io.txtrain.examples.FashionMnistExample;
+import io.txtrain.spark.dl4j.TransactionalTrainingMaster;
+
+/**
+ * Epoch time and test accuracy: txtrain (checkpoints on) vs plain ParameterAveragingTrainingMaster
+ * (Direct approach) vs the same network trained in one JVM without Spark, measured alternately in
+ * one process. Also the driver's heap in use after training (after GC) for txtrain and plain DL4J.
+ *
+ * <p>args: dataDir trainImages model(mlp|cnn) epochs repeats master [workers]
+ */
+public final class TrainingBenchmark {
+    public static void main(String[] a) throws Exception {
+        String data = a[0];
+        int n = Integer.parseInt(a[1]);
+        String model = a[2];
+        int epochs = Integer.parseInt(a[3]);
+        int repeats = Integer.parseInt(a[4]);
+        String master = a[5];
+        int workers = a.length > 6 ? Integer.parseInt(a[6]) : 2;
+        IdxDataset train = IdxDataset.load(data, "train", n, new Configuration());
+        IdxDataset testSet = IdxDataset.load(data, "t10k", 0, new Configuration());
+        DataSet test = testSet.batch(0, testSet.size(), 10);
+        List<DataSet> examples = train.examples(10);
+        MultiLayerConfiguration conf = FashionMnistExample.network(model);
+        Map<String, List<double[]>> results = new TreeMap<>();
+        SparkConf sconf = new SparkConf().setMaster(master).setAppName("txtrain-bench").set("spark.ui.enabled", "false");
+        if (master.startsWith("local-cluster")) {
+            sconf.set("spark.executor.extraClassPath", System.getProperty("bench.executorClassPath", ""))
+                    .set("spark.executor.extraJavaOptions", System.getProperty("bench.executorJavaOptions", ""))
+                    .set("spark.executorEnv.OMP_NUM_THREADS", "1").set("spark.executor.memory", "2g");
+        }
+        try (JavaSparkContext sc = new JavaSparkContext(sconf)) {
+            for (int r = 0; r < repeats; r++) {
+                add(results, "single JVM (no Spark)", single(conf, examples, test, epochs, workers));
+                add(results, "plain ParameterAveragingTrainingMaster", spark(sc, conf, examples, test, epochs, plain(workers)));
+                File dir = Files.createTempDirectory("txtrain-bench").toFile();
+                TransactionalTrainingMaster tx = new TransactionalTrainingMaster.Builder(workers, 1)
+                        .batchSizePerWorker(32).averagingFrequency(5).rngSeed(12345)
+                        .checkpointDirectory(dir.toURI().toString()).build();
+                add(results, "txtrain (checkpoints on)", spark(sc, conf, examples, test, epochs, tx));
+                tx.close();
+                System.err.printf("repeat %d done: %s%n", r + 1, summary(results));
+            }
+        }
+        double plainEpoch = median(results.get("plain ParameterAveragingTrainingMaster"), 0);
+        System.out.printf(Locale.ROOT, "%n%d training images, %s, %d epoch(s), master %s, %d workers, batch 32/worker,"
+                + " averaging frequency 5, %d repeats (medians)%n%n", n, model, epochs, master, workers, repeats);
+        System.out.println("| trainer | epoch time (s) | ratio to plain PATM | test accuracy | driver heap after training (MB) |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
+            double epoch = median(e.getValue(), 0);
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.4f | %.0f |%n", e.getKey(), epoch, epoch / plainEpoch,
+                    median(e.getValue(), 1), median(e.getValue(), 2));
+        }
+        System.out.printf(Locale.ROOT, "%nmodel state: %d parameters%n", new MultiLayerNetwork(conf).numParams());
+    }
+
+    private static ParameterAveragingTrainingMaster plain(int workers) {
+        return new ParameterAveragingTrainingMaster.Builder(workers, 1).batchSizePerWorker(32).averagingFrequency(5)
+                .rngSeed(12345).rddTrainingApproach(RDDTrainingApproach.Direct).build();
+    }
+
+    /** {epoch seconds, accuracy, heap MB}. */
+    private static double[] spark(JavaSparkContext sc, MultiLayerConfiguration conf, List<DataSet> examples,
+                                  DataSet test, int epochs, TrainingMaster<?, ?> tm) {
+        JavaRDD<DataSet> rdd = sc.parallelize(examples, Math.max(2, sc.defaultParallelism()));
+        SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf.clone(), tm);
+        long t0 = System.nanoTime();
+        for (int e = 0; e < epochs; e++) {
+            net.fit(rdd);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9 / epochs;
+        double heap = heapAfterGcMb();
+        double acc = net.getNetwork().evaluate(new SingletonDataSetIterator(test)).accuracy();
+        return new double[] {seconds, acc, heap};
+    }
+
+    private static double[] single(MultiLayerConfiguration conf, List<DataSet> examples, DataSet test, int epochs,
+                                   int workers) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+        net.init();
+        DataSet all = DataSet.merge(examples);
+        List<DataSet> batches = all.batchBy(32);
+        long t0 = System.nanoTime();
+        for (int e = 0; e < epochs; e++) {
+            for (DataSet b : batches) {
+                net.fit(b);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9 / epochs;
+        return new double[] {seconds, net.evaluate(new SingletonDataSetIterator(test)).accuracy(), heapAfterGcMb()};
+    }
+
+    static double heapAfterGcMb() {
+        System.gc();
+        long used = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                used += p.getUsage().getUsed();
+            }
+        }
+        return used / 1e6;
+    }
+
+    private static void add(Map<String, List<double[]>> m, String k, double[] v) {
+        m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    }
+
+    static double median(List<double[]> rows, int col) {
+        List<Double> v = new ArrayList<>();
+        for (double[] r : rows) {
+            v.add(r[col]);
+        }
+        Collections.sort(v);
+        int s = v.size();
+        return s % 2 == 1 ? v.get(s / 2) : (v.get(s / 2 - 1) + v.get(s / 2)) / 2;
+    }
+
+    private static String summary(Map<String, List<double[]>> m) {
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s=%.1fs ", k, v.get(v.size() - 1)[0])));
+        return sb.toString();
+    }
+}
