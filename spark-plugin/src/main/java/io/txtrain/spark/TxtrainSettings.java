@@ -1,6 +1,8 @@
 package io.txtrain.spark;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,11 +38,25 @@ public final class TxtrainSettings {
     public static final String LEASE_TIMEOUT = PREFIX + "lease.timeout";
     public static final String LEASE_ACQUIRE_WAIT = PREFIX + "lease.acquireWait";
     public static final String FAIL_TASKS = PREFIX + "test.failTasks";
+    /** How often each executor samples its load and reports it to the driver (txtrain plugin). */
+    public static final String MONITOR_INTERVAL = PREFIX + "monitor.interval";
+    /** How far back the driver's load windows reach (txtrain plugin). */
+    public static final String MONITOR_WINDOW = PREFIX + "monitor.window";
+    /** Whether executors query nvidia-smi for GPU utilisation and memory (txtrain plugin). */
+    public static final String MONITOR_GPU = PREFIX + "monitor.gpu";
+    /** Longest wait for one nvidia-smi query before it is killed and the sample omits GPU fields. */
+    public static final String MONITOR_GPU_TIMEOUT = PREFIX + "monitor.gpuTimeout";
+    /** Shortest accepted {@link #MONITOR_INTERVAL}. */
+    public static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(100);
     public static final String DEFAULT_UNMONITORED_POLICY = "every-rounds:10";
 
-    /** Keys this class reads; others under the prefix belong to the plugin or are unknown. */
-    static final Set<String> KEYS = Set.of(DIR, POLICY, RETAIN, MAX_ATTEMPTS, EXECUTOR_WAIT, ACCEPT_REPLAY_MISMATCH,
-            PERMISSION, SEGMENT_BYTES, LEASE_HEARTBEAT, LEASE_TIMEOUT, LEASE_ACQUIRE_WAIT, FAIL_TASKS,
+    /**
+     * Every known key under the prefix: the trainer's, the plugin's monitoring keys and the
+     * adaptive policy's. The one list; {@code conf/spark-defaults.conf.template} documents each.
+     */
+    public static final Set<String> KEYS = Set.of(DIR, POLICY, RETAIN, MAX_ATTEMPTS, EXECUTOR_WAIT,
+            ACCEPT_REPLAY_MISMATCH, PERMISSION, SEGMENT_BYTES, LEASE_HEARTBEAT, LEASE_TIMEOUT, LEASE_ACQUIRE_WAIT,
+            FAIL_TASKS, MONITOR_INTERVAL, MONITOR_WINDOW, MONITOR_GPU, MONITOR_GPU_TIMEOUT,
             AdaptivePolicySettings.OVERHEAD_BUDGET, AdaptivePolicySettings.MTBF_PRIOR,
             AdaptivePolicySettings.MTBF_PRIOR_WEIGHT, AdaptivePolicySettings.BURST_WINDOW,
             AdaptivePolicySettings.MIN_INTERVAL, AdaptivePolicySettings.MAX_INTERVAL, AdaptivePolicySettings.SATURATION,
@@ -74,6 +90,9 @@ public final class TxtrainSettings {
         executorWait();
         acceptReplayMismatch();
         core();
+        monitorWindow();
+        monitorGpu();
+        monitorGpuTimeout();
         return this;
     }
 
@@ -117,6 +136,38 @@ public final class TxtrainSettings {
         return bool(ACCEPT_REPLAY_MISMATCH, false);
     }
 
+    /** Executor sampling interval: default 1 s, at least {@link #MIN_MONITOR_INTERVAL}. */
+    public Duration monitorInterval() {
+        Duration d = duration(MONITOR_INTERVAL, Duration.ofSeconds(1), true);
+        if (d.compareTo(MIN_MONITOR_INTERVAL) < 0) {
+            throw new IllegalArgumentException(MONITOR_INTERVAL + " = '" + values.get(MONITOR_INTERVAL)
+                    + "': expected a duration >= " + MIN_MONITOR_INTERVAL.toMillis() + "ms, " + Durations.FORMS);
+        }
+        return d;
+    }
+
+    /** Driver-side load window: default 60 s, at least the sampling interval. */
+    public Duration monitorWindow() {
+        Duration interval = monitorInterval();
+        Duration d = duration(MONITOR_WINDOW, Duration.ofSeconds(60), true);
+        if (d.compareTo(interval) < 0) {
+            throw new IllegalArgumentException(MONITOR_WINDOW + " = '" + values.get(MONITOR_WINDOW)
+                    + "': expected a duration >= " + MONITOR_INTERVAL + " (" + interval.toMillis() + "ms), "
+                    + Durations.FORMS);
+        }
+        return d;
+    }
+
+    /** Whether executors probe GPUs with nvidia-smi: default true. */
+    public boolean monitorGpu() {
+        return bool(MONITOR_GPU, true);
+    }
+
+    /** Time limit of one nvidia-smi query: default 2 s. */
+    public Duration monitorGpuTimeout() {
+        return duration(MONITOR_GPU_TIMEOUT, Duration.ofSeconds(2), true);
+    }
+
     public CoreSettings core() {
         CoreSettings d = CoreSettings.DEFAULTS;
         String perm = values.getOrDefault(PERMISSION, "700");
@@ -133,13 +184,20 @@ public final class TxtrainSettings {
         return new CoreSettings(p, intAtLeast(RETAIN, d.retain(), 1), seg, lease);
     }
 
-    /** Logs a warning for each key under the prefix that no component reads. */
-    public void warnUnknown(Set<String> otherKnown) {
+    /**
+     * Logs a warning for each key under the prefix that no component reads.
+     *
+     * @return the unknown keys, sorted
+     */
+    public List<String> warnUnknown(Set<String> otherKnown) {
+        List<String> unknown = new ArrayList<>();
         for (String k : values.keySet()) {
             if (!KEYS.contains(k) && !otherKnown.contains(k)) {
+                unknown.add(k);
                 LOG.warn("unknown configuration key {} (ignored); known keys are listed in conf/spark-defaults.conf.template", k);
             }
         }
+        return unknown;
     }
 
     private int intAtLeast(String key, int def, int min) {

@@ -2,6 +2,7 @@ package io.txtrain.spark.dl4j;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,13 +20,17 @@ final class RoundRunner {
     private final int maxAttempts;
     private final Duration executorWait;
     private final FaultInjection faults;
+    private final LongConsumer onAbort;
     private long abortedRounds;
 
-    RoundRunner(JavaSparkContext sc, int maxAttempts, Duration executorWait, FaultInjection faults) {
+    /** @param onAbort told the round number of every aborted attempt */
+    RoundRunner(JavaSparkContext sc, int maxAttempts, Duration executorWait, FaultInjection faults,
+                LongConsumer onAbort) {
         this.sc = sc;
         this.maxAttempts = maxAttempts;
         this.executorWait = executorWait;
         this.faults = faults;
+        this.onAbort = onAbort;
     }
 
     long abortedRounds() {
@@ -52,6 +57,7 @@ final class RoundRunner {
                 }
                 last = se;
                 abortedRounds++;
+                onAbort.accept(input.round);
                 LOG.warn("{} aborted (attempt {}/{}): {}", what, attempt, maxAttempts, firstLine(se));
                 if (attempt < maxAttempts) {
                     awaitExecutors();

@@ -77,7 +77,7 @@ final class TrainingRun implements AutoCloseable {
         this.run = run;
         this.listeners = listeners;
         this.runner = new RoundRunner(sc, settings.maxAttempts(), settings.executorWait(),
-                FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)));
+                FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted);
         this.configJson = sc.broadcast(initialConfig);
         this.configKey = StateDigest.hex(StateDigest.of(initialConfig.getBytes(StandardCharsets.UTF_8)));
         this.acceptMismatch = settings.acceptReplayMismatch();
