@@ -22,12 +22,12 @@ import scala.runtime.AbstractFunction1;
  * order, and the data is laid out with one Spark partition per (round, worker). Requires the input
  * RDD to be deterministic (the same objects in the same order whenever it is computed).
  */
-final class EpochData<T> implements AutoCloseable {
-    private final JavaPairRDD<Integer, Placed<T>> laidOut;
+final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
+    private final JavaPairRDD<Integer, Placed<P>> laidOut;
     private final RoundSchedule schedule;
     private final String fingerprint;
 
-    private EpochData(JavaPairRDD<Integer, Placed<T>> laidOut, RoundSchedule schedule, String fingerprint) {
+    private EpochData(JavaPairRDD<Integer, Placed<P>> laidOut, RoundSchedule schedule, String fingerprint) {
         this.laidOut = laidOut;
         this.schedule = schedule;
         this.fingerprint = fingerprint;
@@ -38,12 +38,12 @@ final class EpochData<T> implements AutoCloseable {
     }
 
     /** Counts and fingerprints the data: one Spark job. */
-    static <T> Stats stats(JavaRDD<T> data, ObjectFitter<T> fitter) {
+    static <T, P extends java.io.Serializable> Stats stats(JavaRDD<T> data, ObjectFitter<T, P> fitter) {
         List<long[]> stats = data.mapPartitionsWithIndex((idx, it) -> {
             long n = 0;
             long h = 0;
             while (it.hasNext()) {
-                h = ObjectFitter.combine(h, fitter.hash(it.next()));
+                h = ObjectFitter.combine(h, fitter.hash(fitter.pack(it.next())));
                 n++;
             }
             return List.of(new long[] {idx, n, h}).iterator();
@@ -60,18 +60,19 @@ final class EpochData<T> implements AutoCloseable {
     }
 
     /** Lays the data out for {@code epoch}: one partition per (round, worker). Lazy; cached on first use. */
-    static <T> EpochData<T> layOut(JavaRDD<T> data, Stats stats, ObjectFitter<T> fitter, int workers,
+    static <T, P extends java.io.Serializable> EpochData<P> layOut(JavaRDD<T> data, Stats stats,
+                                   ObjectFitter<T, P> fitter, int workers,
                                    int objectsPerWorker, long rngSeed, int epoch, StorageLevel storage) {
         RoundSchedule schedule = new RoundSchedule(stats.objects(), workers, objectsPerWorker);
         EpochPermutation perm = new EpochPermutation(stats.objects(), Seeds.epochSeed(rngSeed, epoch));
         long[] offsets = stats.offsets();
-        JavaPairRDD<Integer, Placed<T>> laid = data.mapPartitionsWithIndex(
+        JavaPairRDD<Integer, Placed<P>> laid = data.mapPartitionsWithIndex(
                 (Integer idx, Iterator<T> it) -> {
-                    List<Tuple2<Integer, Placed<T>>> out = new ArrayList<>();
+                    List<Tuple2<Integer, Placed<P>>> out = new ArrayList<>();
                     long i = offsets[idx];
                     while (it.hasNext()) {
                         long pos = perm.apply(i++);
-                        T obj = it.next();
+                        P obj = fitter.pack(it.next());
                         out.add(new Tuple2<>(schedule.partition(pos), new Placed<>(pos, fitter.hash(obj), obj)));
                     }
                     return out.iterator();
@@ -92,9 +93,9 @@ final class EpochData<T> implements AutoCloseable {
     }
 
     /** The partitions of one split (round within the epoch), one per worker, in worker order. */
-    JavaRDD<Tuple2<Integer, Placed<T>>> split(int split) {
+    JavaRDD<Tuple2<Integer, Placed<P>>> split(int split) {
         int workers = schedule.workers();
-        PartitionPruningRDD<Tuple2<Integer, Placed<T>>> pruned = PartitionPruningRDD.create(laidOut.rdd(),
+        PartitionPruningRDD<Tuple2<Integer, Placed<P>>> pruned = PartitionPruningRDD.create(laidOut.rdd(),
                 new SplitFilter(split, workers));
         return new JavaRDD<>(pruned, ClassTag$.MODULE$.apply(Tuple2.class));
     }

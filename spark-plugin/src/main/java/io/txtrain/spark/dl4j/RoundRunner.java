@@ -37,8 +37,9 @@ final class RoundRunner {
         return abortedRounds;
     }
 
-    <T> List<RoundResult> run(EpochData<T> data, int split, RoundInput input, Broadcast<String> config,
-                              String configKey, ModelAdapter.Kind kind, ObjectFitter<T> fitter, int objectsPerMinibatch) {
+    <P extends java.io.Serializable> List<RoundResult> run(EpochData<P> data, int split, RoundInput input,
+            Broadcast<String> config, String configKey, ModelAdapter.Kind kind, ObjectFitter<?, P> fitter,
+            int objectsPerMinibatch) {
         String what = "txtrain round " + input.round + ", epoch " + input.epoch + ", split " + (split + 1) + "/"
                 + data.schedule().splitCount();
         SparkException last = null;

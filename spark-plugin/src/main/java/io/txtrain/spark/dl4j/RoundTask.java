@@ -17,19 +17,20 @@ import scala.Tuple2;
  * One worker's part of a round, run as a Spark task: fit this partition's objects, in their
  * permuted order, starting from the round's broadcast state. Deterministic for a given input.
  */
-final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, Placed<T>>>, Iterator<RoundResult>> {
+final class RoundTask<P extends java.io.Serializable>
+        implements Function2<Integer, Iterator<Tuple2<Integer, Placed<P>>>, Iterator<RoundResult>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<String> configJson;
     private final String configKey;
     private final ModelAdapter.Kind kind;
     private final Broadcast<RoundInput> input;
-    private final ObjectFitter<T> fitter;
+    private final ObjectFitter<?, P> fitter;
     private final int objectsPerMinibatch;
     private final FaultInjection faults;
     private final int roundAttempt;
 
     RoundTask(Broadcast<String> configJson, String configKey, ModelAdapter.Kind kind, Broadcast<RoundInput> input,
-              ObjectFitter<T> fitter, int objectsPerMinibatch, FaultInjection faults, int roundAttempt) {
+              ObjectFitter<?, P> fitter, int objectsPerMinibatch, FaultInjection faults, int roundAttempt) {
         this.configJson = configJson;
         this.configKey = configKey;
         this.kind = kind;
@@ -41,11 +42,11 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
     }
 
     @Override
-    public Iterator<RoundResult> call(Integer partition, Iterator<Tuple2<Integer, Placed<T>>> data) {
+    public Iterator<RoundResult> call(Integer partition, Iterator<Tuple2<Integer, Placed<P>>> data) {
         RoundInput in = input.value();
         TaskContext tc = TaskContext.get();
         faults.maybeFail(in.round, partition, tc == null ? 0 : tc.attemptNumber(), roundAttempt);
-        List<Placed<T>> objects = new ArrayList<>();
+        List<Placed<P>> objects = new ArrayList<>();
         data.forEachRemaining(t -> objects.add(t._2()));
         objects.sort(Comparator.comparingLong(o -> o.position));
         long seed = Seeds.workerSeed(in.rngSeed, in.epoch, in.round, partition);
@@ -53,7 +54,7 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
             return List.of(RoundResult.empty(partition, seed)).iterator();
         }
         long dataHash = 0;
-        for (Placed<T> o : objects) {
+        for (Placed<P> o : objects) {
             dataHash = ObjectFitter.combine(dataHash, ObjectFitter.combine(o.position, o.hash));
         }
         long fitStart = System.currentTimeMillis();
@@ -67,7 +68,7 @@ final class RoundTask<T> implements Function2<Integer, Iterator<Tuple2<Integer, 
             int minibatches = 0;
             double scoreSum = 0;
             for (int from = 0; from < objects.size(); from += objectsPerMinibatch) {
-                List<T> batch = new ArrayList<>();
+                List<P> batch = new ArrayList<>();
                 for (int i = from; i < Math.min(objects.size(), from + objectsPerMinibatch); i++) {
                     batch.add(objects.get(i).object);
                 }

@@ -155,7 +155,8 @@ final class TrainingRun implements AutoCloseable {
     }
 
     /** Trains one epoch ({@code epoch} = the caller's fit count), skipping rounds already committed. */
-    <T> void fitEpoch(int epoch, JavaRDD<T> data, EpochData.Stats stats, ObjectFitter<T> fitter) throws IOException {
+    <T, P extends java.io.Serializable> void fitEpoch(int epoch, JavaRDD<T> data, EpochData.Stats stats,
+                                                      ObjectFitter<T, P> fitter) throws IOException {
         if (cursor.covers(epoch)) {
             LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch, cursor.round(),
                     cursor.epoch());
@@ -172,7 +173,7 @@ final class TrainingRun implements AutoCloseable {
                     + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + epoch
                     + "; call fit once per epoch, in the same order as the run that wrote the directory");
         }
-        try (EpochData<T> laid = EpochData.layOut(data, stats, fitter, averaging.workers(), averaging.objectsPerWorker(),
+        try (EpochData<P> laid = EpochData.layOut(data, stats, fitter, averaging.workers(), averaging.objectsPerWorker(),
                 averaging.rngSeed(), epoch, averaging.storageLevel())) {
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {
@@ -188,7 +189,8 @@ final class TrainingRun implements AutoCloseable {
         }
     }
 
-    private <T> void round(EpochData<T> data, int epoch, int split, ObjectFitter<T> fitter) throws IOException {
+    private <P extends java.io.Serializable> void round(EpochData<P> data, int epoch, int split,
+                                                        ObjectFitter<?, P> fitter) throws IOException {
         long round = cursor.round() + 1;
         model.setCounters(cursor.iteration(), epoch);
         String lr = model.learningRate();

@@ -108,8 +108,8 @@ public final class TransactionalTrainingMaster
         }
     }
 
-    private <T> void fit(JavaSparkContext sc, java.util.function.Supplier<ModelAdapter> model, JavaRDD<T> data,
-                         ObjectFitter<T> fitter) {
+    private <T, P extends java.io.Serializable> void fit(JavaSparkContext sc,
+            java.util.function.Supplier<ModelAdapter> model, JavaRDD<T> data, ObjectFitter<T, P> fitter) {
         int epoch = fitCalls;
         try {
             EpochData.Stats stats = EpochData.stats(data, fitter);
