@@ -25,6 +25,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import io.txtrain.data.IdxDataset;
+import io.txtrain.spark.dl4j.TrainingStoppedException;
 import io.txtrain.spark.dl4j.TransactionalTrainingMaster;
 
 /**
@@ -58,8 +59,22 @@ public final class FashionMnistExample {
             Progress progress = new Progress(tm, args.epochs());
             tm.setListeners(List.of(progress));
             SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, network(args.model()), tm);
-            for (int e = 0; e < args.epochs(); e++) {
-                net.fit(trainRdd);
+            int[] signal = {0};
+            StopSignals.install(sig -> {
+                signal[0] = sig;
+                tm.requestStop(); // finish the round in progress, then stop
+            });
+            try {
+                for (int e = 0; e < args.epochs(); e++) {
+                    net.fit(trainRdd);
+                }
+            } catch (TrainingStoppedException stopped) {
+                tm.close();
+                System.out.println("interrupted: stopped cleanly after round " + stopped.lastCommittedRound()
+                        + "; run the same command again to resume");
+                System.out.flush();
+                sc.stop();
+                System.exit(128 + signal[0]);
             }
             Evaluation ev = net.getNetwork().evaluate(new SingletonDataSetIterator(test.batch(0, test.size(), 10)));
             System.out.printf(Locale.ROOT, "test accuracy %.4f on %d images; %d rounds committed, %d aborted%n",

@@ -61,6 +61,7 @@ final class TrainingRun implements AutoCloseable {
     private final boolean acceptMismatch;
     private final Collection<TrainingListener> listeners;
     private RoundTrainingStats stats;
+    private java.util.function.BooleanSupplier stopRequested = () -> false;
     private FlatState params;
     private FlatState updater;
     private TrainingCursor cursor;
@@ -181,6 +182,9 @@ final class TrainingRun implements AutoCloseable {
                         + " rounds when it was started and now has " + splits + "; the data or settings changed");
             }
             for (int split = startSplit; split < splits; split++) {
+                if (stopRequested.getAsBoolean()) {
+                    throw new TrainingStoppedException(cursor.round());
+                }
                 round(laid, epoch, split, fitter);
             }
         }
@@ -342,6 +346,10 @@ final class TrainingRun implements AutoCloseable {
         telemetry.checkpointSnapshot(stall);
         lastCheckpointRound = cursor.round();
         lastCheckpointMillis = System.currentTimeMillis();
+    }
+
+    void stopWhen(java.util.function.BooleanSupplier condition) {
+        this.stopRequested = condition;
     }
 
     /** Starts (or stops, with null) collecting DL4J training statistics. */

@@ -63,6 +63,7 @@ public final class TransactionalTrainingMaster
     private RoundTrainingStats stats;
     private TrainingRun run;
     private int fitCalls;
+    private volatile boolean stopRequested;
 
     private TransactionalTrainingMaster(Builder b) {
         this.numWorkers = b.numWorkers;
@@ -124,11 +125,21 @@ public final class TransactionalTrainingMaster
                 this.stats = new RoundTrainingStats();
             }
             run.collectStats(collectTrainingStats ? this.stats : null);
+            run.stopWhen(() -> stopRequested);
             run.fitEpoch(epoch, data, stats, fitter);
             fitCalls++;
         } catch (IOException e) {
             throw new UncheckedIOException("txtrain: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Asks training to stop cleanly: the round in progress finishes and is committed (or aborts),
+     * then {@code fit} throws {@link TrainingStoppedException}. Safe to call from any thread, e.g. a
+     * signal or shutdown hook.
+     */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     /** Last committed round, or 0 before any. */

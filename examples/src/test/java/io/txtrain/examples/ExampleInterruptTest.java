@@ -1,0 +1,81 @@
+package io.txtrain.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The example as a user runs it: SIGINT stops it cleanly after a committed round with a non-zero
+ * exit and a resume hint; running it again resumes and ends with the uninterrupted run's checksum;
+ * running it once more after it finished ends at once with the same last line.
+ */
+class ExampleInterruptTest {
+    @TempDir
+    Path tmp;
+
+    private Process start(Path dir) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + "/bin/java");
+        for (String o : System.getProperty("txtrain.addOpens").split(" ")) {
+            cmd.add(o);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FashionMnistExample.class.getName(),
+                "--epochs", "1", "--limit", "1000", "--data", new File("../data/fashion-mnist-subset").getPath(),
+                "--checkpoint-dir", dir.toUri().toString()));
+        return new ProcessBuilder(cmd).redirectError(new File("target/example-interrupt.log")).start();
+    }
+
+    /** Reads stdout until the process ends, or until a line starts with {@code stopAt} (then sends SIGINT). */
+    private List<String> run(Process p, String stopAt) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            boolean signalled = false;
+            while ((line = r.readLine()) != null) {
+                lines.add(line);
+                if (!signalled && stopAt != null && line.contains(stopAt)) {
+                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    signalled = true;
+                }
+            }
+        }
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "example did not exit");
+        return lines;
+    }
+
+    private static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
+    @Test
+    void interruptedRunResumesToTheSameModel() throws Exception {
+        Process clean = start(tmp.resolve("clean"));
+        List<String> cleanOut = run(clean, null);
+        assertEquals(0, clean.exitValue(), String.join("\n", cleanOut));
+        assertTrue(last(cleanOut).matches("model sha256=[0-9a-f]{64}"), last(cleanOut));
+
+        Path dir = tmp.resolve("interrupted");
+        Process first = start(dir);
+        List<String> firstOut = run(first, "round    2");
+        assertEquals(130, first.exitValue(), String.join("\n", firstOut));
+        assertTrue(last(firstOut).startsWith("interrupted: stopped cleanly after round ")
+                && last(firstOut).endsWith("run the same command again to resume"), last(firstOut));
+
+        List<String> resumed = run(start(dir), null);
+        assertEquals(last(cleanOut), last(resumed), "resumed run ends with the same model");
+        List<String> again = run(start(dir), null);
+        assertEquals(last(cleanOut), last(again), "a finished run ends at once with the same line");
+        assertTrue(again.stream().noneMatch(l -> l.startsWith("epoch ")), "no round was trained again: " + again);
+    }
+}
