@@ -37,13 +37,16 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
     record Stats(long objects, long[] offsets, String fingerprint) {
     }
 
-    /** Counts and fingerprints the data: one Spark job. */
+    /**
+     * Counts and fingerprints the data: one Spark job. The fingerprint is a polynomial hash of the
+     * objects' hashes in input order, so it does not depend on how the input is partitioned.
+     */
     static <T, P extends java.io.Serializable> Stats stats(JavaRDD<T> data, ObjectFitter<T, P> fitter) {
         List<long[]> stats = data.mapPartitionsWithIndex((idx, it) -> {
             long n = 0;
             long h = 0;
             while (it.hasNext()) {
-                h = ObjectFitter.combine(h, fitter.hash(fitter.pack(it.next())));
+                h = h * FINGERPRINT_BASE + Seeds.mix(fitter.hash(fitter.pack(it.next())));
                 n++;
             }
             return List.of(new long[] {idx, n, h}).iterator();
@@ -54,9 +57,23 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
         for (long[] s : stats) {
             offsets[(int) s[0]] = total;
             total += s[1];
-            fp = ObjectFitter.combine(fp, s[2]);
+            fp = fp * power(FINGERPRINT_BASE, s[1]) + s[2];
         }
         return new Stats(total, offsets, String.format("%d:%016x", total, fp));
+    }
+
+    private static final long FINGERPRINT_BASE = 0x9E3779B97F4A7C15L | 1;
+
+    private static long power(long base, long exp) {
+        long r = 1;
+        long b = base;
+        for (long e = exp; e > 0; e >>= 1) {
+            if ((e & 1) != 0) {
+                r *= b;
+            }
+            b *= b;
+        }
+        return r;
     }
 
     /** Lays the data out for {@code epoch}: one partition per (round, worker). Lazy; cached on first use. */

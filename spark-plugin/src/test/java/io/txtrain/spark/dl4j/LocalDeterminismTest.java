@@ -71,6 +71,20 @@ class LocalDeterminismTest {
     }
 
     @Test
+    void dataFingerprintIsStableAndIndependentOfPartitioning() {
+        List<DataSet> examples = TrainingFixtures.blobs(EXAMPLES, 7);
+        String reference = EpochData.stats(data, new ObjectFitter.DataSets()).fingerprint();
+        for (int partitions : new int[] {1, 2, 5, 7, 3, 3, 3}) {
+            assertEquals(reference, EpochData.stats(sc.parallelize(examples, partitions), new ObjectFitter.DataSets())
+                    .fingerprint(), partitions + " partitions");
+        }
+        List<DataSet> changed = new java.util.ArrayList<>(examples);
+        java.util.Collections.swap(changed, 0, 1);
+        assertTrue(!reference.equals(EpochData.stats(sc.parallelize(changed, 3), new ObjectFitter.DataSets())
+                .fingerprint()), "order matters");
+    }
+
+    @Test
     void injectedTaskFailuresAndAbortedRoundsGiveTheSameResult() throws Exception {
         String clean = train(master(tmp.resolve("clean")).build(), 1);
         // round 3: partition 1 fails once (Spark retries the task); round 5: partition 0 fails all
