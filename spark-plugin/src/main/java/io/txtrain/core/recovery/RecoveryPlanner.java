@@ -59,7 +59,12 @@ public final class RecoveryPlanner {
         return new RecoveryPlan(start, List.copyOf(replay), next, chain, List.copyOf(rejected));
     }
 
-    private VerifiedCheckpoint trusted(CheckpointRef ref, LogChain chain) throws IOException {
+    /**
+     * Loads {@code ref} and applies the trust rules of docs/PROTOCOL.md §4 against {@code chain}.
+     *
+     * @throws CheckpointCorruptException naming the reason if the checkpoint is not trusted
+     */
+    public VerifiedCheckpoint trusted(CheckpointRef ref, LogChain chain) throws IOException {
         VerifiedCheckpoint v = checkpoints.load(ref);
         if (ref.round() == 0) {
             return v;
