@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,6 +21,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
 
 /**
  * The file operations the protocol needs, with the same guarantees on every Hadoop file system.
@@ -130,6 +132,23 @@ public final class DurableFs {
 
     public InputStream open(Path p) throws IOException {
         return fs.open(p);
+    }
+
+    /**
+     * Bytes a reader can read from {@code p} now. For an HDFS file still open for writing (the
+     * active log segment, or that of a writer that died) this is the length visible on the
+     * DataNodes, which includes every {@code hsync}ed byte; the NameNode learns the length only
+     * at a block's first sync and at close, so {@link #status} would miss later commits.
+     */
+    public long visibleLength(Path p) throws IOException {
+        if (fs instanceof DistributedFileSystem) {
+            try (FSDataInputStream in = fs.open(p)) {
+                if (in instanceof HdfsDataInputStream h) {
+                    return h.getVisibleLength();
+                }
+            }
+        }
+        return fs.getFileStatus(p).getLen();
     }
 
     public boolean exists(Path p) throws IOException {

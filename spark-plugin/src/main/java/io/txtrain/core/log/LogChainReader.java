@@ -112,7 +112,7 @@ public final class LogChainReader {
                              List<RecoveryEvent> recoveries) throws IOException {
         Path p = new Path(layout.logDir(), name);
         boolean isHead = trusted < 0;
-        long limit = isHead ? fs.status(p).getLen() : trusted;
+        long limit = isHead ? fs.visibleLength(p) : trusted; // the head may still be open for writing
         long firstRound = DirLayout.parseSegment(name)[1];
         firstRounds.add(firstRound);
         long expected = rounds.isEmpty() ? firstRound : rounds.get(rounds.size() - 1).round() + 1;
