@@ -28,7 +28,7 @@ import io.txtrain.core.fs.DurableOutput;
  * manifest are durable.
  */
 public final class CheckpointStore {
-    private static final int COPY_CHUNK = 4 << 20;
+    private static final int WRITE_CHUNK = 4 << 20;
     private final DurableFs fs;
     private final DirLayout layout;
 
@@ -57,7 +57,7 @@ public final class CheckpointStore {
             Manifest m = new Manifest(snap.round(), writerEpoch, System.currentTimeMillis(), snap.stateChecksum(),
                     entries);
             writeFile(new Path(tmp, DirLayout.MANIFEST), FrameCodec.encode(RecordType.MANIFEST, m.encode()));
-            fs.syncDirectory(tmp);
+            fs.syncDirectory(tmp); // every entry of tmp durable before the rename can be
             Path target = layout.checkpoint(snap.round(), writerEpoch);
             if (!fs.rename(tmp, target)) {
                 throw new IOException("could not publish checkpoint " + target + " (rename from " + tmp + " failed)");
@@ -73,12 +73,13 @@ public final class CheckpointStore {
         }
     }
 
+    /** Writes and syncs one file of the temporary directory, whose entries publish() syncs at once. */
     private void writeFile(Path p, byte[] bytes) throws IOException {
-        try (DurableOutput out = fs.create(p, true)) {
-            for (int off = 0; off < bytes.length; off += COPY_CHUNK) {
-                int n = Math.min(COPY_CHUNK, bytes.length - off);
-                byte[] chunk = off == 0 && n == bytes.length ? bytes : java.util.Arrays.copyOfRange(bytes, off, off + n);
-                out.write(chunk);
+        try (DurableOutput out = fs.create(p, true, false)) {
+            // straight from the snapshot's array: no copy; the chunks bound the temporary direct
+            // buffer the JDK uses for a heap array on a FileChannel
+            for (int off = 0; off < bytes.length; off += WRITE_CHUNK) {
+                out.write(bytes, off, Math.min(WRITE_CHUNK, bytes.length - off));
             }
             out.sync();
         }

@@ -60,9 +60,19 @@ public final class DurableFs {
 
     /**
      * Creates a new file for durable appends. With {@code exclusive}, fails with
-     * {@link org.apache.hadoop.fs.FileAlreadyExistsException} if the file exists, atomically.
+     * {@link org.apache.hadoop.fs.FileAlreadyExistsException} if the file exists, atomically. The
+     * new directory entry is durable on return.
      */
     public DurableOutput create(Path path, boolean exclusive) throws IOException {
+        return create(path, exclusive, true);
+    }
+
+    /**
+     * As {@link #create(Path, boolean)}; with {@code syncParent} false the new directory entry is
+     * not yet durable, and the caller makes it so with one {@link #syncDirectory} after creating
+     * all the files of a directory (a checkpoint's blobs and manifest).
+     */
+    public DurableOutput create(Path path, boolean exclusive, boolean syncParent) throws IOException {
         if (local) {
             java.nio.file.Path file = localFile(path);
             FileChannel ch;
@@ -76,7 +86,9 @@ public final class DurableFs {
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new FileNotFoundException("parent directory of " + path + " does not exist");
             }
-            syncDirectory(path.getParent());
+            if (syncParent) {
+                syncDirectory(path.getParent());
+            }
             return new LocalOutput(ch);
         }
         return new HadoopOutput(fs.create(path, !exclusive));
@@ -228,8 +240,8 @@ public final class DurableFs {
         }
 
         @Override
-        public void write(byte[] bytes) throws IOException {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(bytes, off, len);
             while (b.hasRemaining()) {
                 pos += ch.write(b);
             }
@@ -259,8 +271,8 @@ public final class DurableFs {
         }
 
         @Override
-        public void write(byte[] bytes) throws IOException {
-            out.write(bytes);
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            out.write(bytes, off, len);
         }
 
         @Override
