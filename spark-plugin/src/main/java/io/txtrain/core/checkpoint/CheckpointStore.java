@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -45,14 +46,12 @@ public final class CheckpointStore {
         Path tmp = layout.tmpCheckpoint(snap.round(), writerEpoch, UUID.randomUUID().toString());
         try {
             fs.mkdirs(layout.checkpointDir(), org.apache.hadoop.fs.permission.FsPermission.createImmutable((short) 0700));
-            if (!fs.fileSystem().mkdirs(tmp)) {
-                throw new IOException("could not create " + tmp);
-            }
+            fs.mkdir(tmp);
             List<Manifest.Entry> entries = new ArrayList<>();
             for (String name : snap.names()) {
                 byte[] b = snap.blob(name);
-                writeFile(new Path(tmp, DirLayout.BLOB_PREFIX + name), b);
-                entries.add(new Manifest.Entry(name, b.length, FrameCodec.crc32c(b)));
+                int crc = writeFile(new Path(tmp, DirLayout.BLOB_PREFIX + name), b);
+                entries.add(new Manifest.Entry(name, b.length, crc));
             }
             Manifest m = new Manifest(snap.round(), writerEpoch, System.currentTimeMillis(), snap.stateChecksum(),
                     entries);
@@ -73,16 +72,23 @@ public final class CheckpointStore {
         }
     }
 
-    /** Writes and syncs one file of the temporary directory, whose entries publish() syncs at once. */
-    private void writeFile(Path p, byte[] bytes) throws IOException {
+    /**
+     * Writes and syncs one file of the temporary directory, whose entries publish() syncs at once.
+     * Returns the bytes' CRC32C, computed chunk by chunk as they are written (one pass over them).
+     */
+    private int writeFile(Path p, byte[] bytes) throws IOException {
+        CRC32C crc = new CRC32C();
         try (DurableOutput out = fs.create(p, true, false)) {
             // straight from the snapshot's array: no copy; the chunks bound the temporary direct
             // buffer the JDK uses for a heap array on a FileChannel
             for (int off = 0; off < bytes.length; off += WRITE_CHUNK) {
-                out.write(bytes, off, Math.min(WRITE_CHUNK, bytes.length - off));
+                int n = Math.min(WRITE_CHUNK, bytes.length - off);
+                crc.update(bytes, off, n);
+                out.write(bytes, off, n);
             }
             out.sync();
         }
+        return (int) crc.getValue();
     }
 
     /** Published checkpoints, newest (highest round, then epoch) first. Unknown entries fail. */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -139,6 +140,19 @@ public final class DurableFs {
             }
             fs.setPermission(dir, permission);
             syncDirectory(dir.getParent());
+        }
+    }
+
+    /**
+     * Creates one new directory whose parent exists; its entry becomes durable with the parent's
+     * next {@link #syncDirectory}. On {@code file://} through java.nio: without Hadoop's native
+     * library, its local {@code mkdirs} forks a {@code chmod} process for every directory.
+     */
+    public void mkdir(Path dir) throws IOException {
+        if (local) {
+            Files.createDirectory(localFile(dir));
+        } else if (!fs.mkdirs(dir)) {
+            throw new IOException("could not create directory " + dir);
         }
     }
 
