@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -28,7 +29,7 @@ import io.txtrain.core.fs.DurableOutput;
  * manifest are durable.
  */
 public final class CheckpointStore {
-    private static final int COPY_CHUNK = 4 << 20;
+    private static final int WRITE_CHUNK = 4 << 20;
     private final DurableFs fs;
     private final DirLayout layout;
 
@@ -45,19 +46,17 @@ public final class CheckpointStore {
         Path tmp = layout.tmpCheckpoint(snap.round(), writerEpoch, UUID.randomUUID().toString());
         try {
             fs.mkdirs(layout.checkpointDir(), org.apache.hadoop.fs.permission.FsPermission.createImmutable((short) 0700));
-            if (!fs.fileSystem().mkdirs(tmp)) {
-                throw new IOException("could not create " + tmp);
-            }
+            fs.mkdir(tmp);
             List<Manifest.Entry> entries = new ArrayList<>();
             for (String name : snap.names()) {
                 byte[] b = snap.blob(name);
-                writeFile(new Path(tmp, DirLayout.BLOB_PREFIX + name), b);
-                entries.add(new Manifest.Entry(name, b.length, FrameCodec.crc32c(b)));
+                int crc = writeFile(new Path(tmp, DirLayout.BLOB_PREFIX + name), b);
+                entries.add(new Manifest.Entry(name, b.length, crc));
             }
             Manifest m = new Manifest(snap.round(), writerEpoch, System.currentTimeMillis(), snap.stateChecksum(),
                     entries);
             writeFile(new Path(tmp, DirLayout.MANIFEST), FrameCodec.encode(RecordType.MANIFEST, m.encode()));
-            fs.syncDirectory(tmp);
+            fs.syncDirectory(tmp); // every entry of tmp durable before the rename can be
             Path target = layout.checkpoint(snap.round(), writerEpoch);
             if (!fs.rename(tmp, target)) {
                 throw new IOException("could not publish checkpoint " + target + " (rename from " + tmp + " failed)");
@@ -73,15 +72,23 @@ public final class CheckpointStore {
         }
     }
 
-    private void writeFile(Path p, byte[] bytes) throws IOException {
-        try (DurableOutput out = fs.create(p, true)) {
-            for (int off = 0; off < bytes.length; off += COPY_CHUNK) {
-                int n = Math.min(COPY_CHUNK, bytes.length - off);
-                byte[] chunk = off == 0 && n == bytes.length ? bytes : java.util.Arrays.copyOfRange(bytes, off, off + n);
-                out.write(chunk);
+    /**
+     * Writes and syncs one file of the temporary directory, whose entries publish() syncs at once.
+     * Returns the bytes' CRC32C, computed chunk by chunk as they are written (one pass over them).
+     */
+    private int writeFile(Path p, byte[] bytes) throws IOException {
+        CRC32C crc = new CRC32C();
+        try (DurableOutput out = fs.create(p, true, false)) {
+            // straight from the snapshot's array: no copy; the chunks bound the temporary direct
+            // buffer the JDK uses for a heap array on a FileChannel
+            for (int off = 0; off < bytes.length; off += WRITE_CHUNK) {
+                int n = Math.min(WRITE_CHUNK, bytes.length - off);
+                crc.update(bytes, off, n);
+                out.write(bytes, off, n);
             }
             out.sync();
         }
+        return (int) crc.getValue();
     }
 
     /** Published checkpoints, newest (highest round, then epoch) first. Unknown entries fail. */

@@ -7,12 +7,14 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,6 +25,7 @@ import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.client.HdfsDataOutputStream;
 import org.apache.hadoop.hdfs.client.HdfsDataOutputStream.SyncFlag;
+import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
 
 /**
  * The file operations the protocol needs, with the same guarantees on every Hadoop file system.
@@ -61,9 +64,19 @@ public final class DurableFs {
 
     /**
      * Creates a new file for durable appends. With {@code exclusive}, fails with
-     * {@link org.apache.hadoop.fs.FileAlreadyExistsException} if the file exists, atomically.
+     * {@link org.apache.hadoop.fs.FileAlreadyExistsException} if the file exists, atomically. The
+     * new directory entry is durable on return.
      */
     public DurableOutput create(Path path, boolean exclusive) throws IOException {
+        return create(path, exclusive, true);
+    }
+
+    /**
+     * As {@link #create(Path, boolean)}; with {@code syncParent} false the new directory entry is
+     * not yet durable, and the caller makes it so with one {@link #syncDirectory} after creating
+     * all the files of a directory (a checkpoint's blobs and manifest).
+     */
+    public DurableOutput create(Path path, boolean exclusive, boolean syncParent) throws IOException {
         if (local) {
             java.nio.file.Path file = localFile(path);
             FileChannel ch;
@@ -77,7 +90,9 @@ public final class DurableFs {
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new FileNotFoundException("parent directory of " + path + " does not exist");
             }
-            syncDirectory(path.getParent());
+            if (syncParent) {
+                syncDirectory(path.getParent());
+            }
             return new LocalOutput(ch);
         }
         return new HadoopOutput(fs.create(path, !exclusive));
@@ -131,8 +146,38 @@ public final class DurableFs {
         }
     }
 
+    /**
+     * Creates one new directory whose parent exists; its entry becomes durable with the parent's
+     * next {@link #syncDirectory}. On {@code file://} through java.nio: without Hadoop's native
+     * library, its local {@code mkdirs} forks a {@code chmod} process for every directory.
+     */
+    public void mkdir(Path dir) throws IOException {
+        if (local) {
+            Files.createDirectory(localFile(dir));
+        } else if (!fs.mkdirs(dir)) {
+            throw new IOException("could not create directory " + dir);
+        }
+    }
+
     public InputStream open(Path p) throws IOException {
         return fs.open(p);
+    }
+
+    /**
+     * Bytes a reader can read from {@code p} now. For an HDFS file still open for writing (the
+     * active log segment, or that of a writer that died) this is the length visible on the
+     * DataNodes, which includes every {@code hsync}ed byte; the NameNode learns the length only
+     * at a block's first sync and at close, so {@link #status} would miss later commits.
+     */
+    public long visibleLength(Path p) throws IOException {
+        if (fs instanceof DistributedFileSystem) {
+            try (FSDataInputStream in = fs.open(p)) {
+                if (in instanceof HdfsDataInputStream h) {
+                    return h.getVisibleLength();
+                }
+            }
+        }
+        return fs.getFileStatus(p).getLen();
     }
 
     public boolean exists(Path p) throws IOException {
@@ -212,8 +257,8 @@ public final class DurableFs {
         }
 
         @Override
-        public void write(byte[] bytes) throws IOException {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(bytes, off, len);
             while (b.hasRemaining()) {
                 pos += ch.write(b);
             }
@@ -243,8 +288,8 @@ public final class DurableFs {
         }
 
         @Override
-        public void write(byte[] bytes) throws IOException {
-            out.write(bytes);
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            out.write(bytes, off, len);
         }
 
         /**

@@ -5,7 +5,12 @@ import java.io.IOException;
 
 /** An append-only file whose {@link #sync()} returns only once the written bytes are durable. */
 public interface DurableOutput extends Closeable {
-    void write(byte[] bytes) throws IOException;
+    default void write(byte[] bytes) throws IOException {
+        write(bytes, 0, bytes.length);
+    }
+
+    /** Appends {@code len} bytes of {@code bytes} from {@code off}, without copying them first. */
+    void write(byte[] bytes, int off, int len) throws IOException;
 
     /** Makes everything written so far durable (HDFS hsync; fsync on a local disk). */
     void sync() throws IOException;

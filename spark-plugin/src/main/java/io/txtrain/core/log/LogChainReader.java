@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 
@@ -46,25 +47,24 @@ public final class LogChainReader {
             all.add(name);
             maxEpoch = Math.max(maxEpoch, k[0]);
         }
-        // Names sort by (epoch, firstRound). A head whose header is torn (crash while creating it)
-        // holds no commit and is skipped; its predecessor is then the head.
-        List<String> candidates = new ArrayList<>(all);
+        if (all.isEmpty()) {
+            return LogChain.empty();
+        }
+        // The head is the newest segment (highest epoch, then first round) whose header is intact. A
+        // newer one whose header frame is torn was being created when its writer died (takeover or
+        // roll): nothing is committed in a segment before its header is durable, so it is an orphan.
+        List<String> newestFirst = new ArrayList<>(all);
+        newestFirst.sort(Comparator.comparing((String n) -> DirLayout.parseSegment(n)[0])
+                .thenComparing(n -> DirLayout.parseSegment(n)[1]).reversed());
         String head = null;
-        List<String> torn = new ArrayList<>();
-        while (!candidates.isEmpty() && head == null) {
-            String c = candidates.remove(candidates.size() - 1);
-            try {
-                readHeader(c);
-                head = c;
-            } catch (CorruptLogException e) {
-                if (!(e.getCause() instanceof CorruptFrameException cfe && cfe.truncated())) {
-                    throw e;
-                }
-                torn.add(c);
+        for (String candidate : newestFirst) {
+            if (readHeaderOrNullIfTorn(candidate) != null) {
+                head = candidate;
+                break;
             }
         }
         if (head == null) {
-            return new LogChain(List.of(), List.of(), List.of(), List.of(), 0, maxEpoch, List.copyOf(torn));
+            return new LogChain(List.of(), List.of(), List.of(), List.of(), 0, maxEpoch, List.copyOf(all));
         }
         // Walk back from the head, learning each predecessor's trusted length from its successor.
         Deque<String> chain = new ArrayDeque<>();
@@ -100,11 +100,26 @@ public final class LogChainReader {
     }
 
     private SegmentHeader readHeader(String name) throws IOException {
+        SegmentHeader h = readHeaderOrNullIfTorn(name);
+        if (h == null) {
+            throw new CorruptLogException("log segment " + new Path(layout.logDir(), name)
+                    + " has no complete header, but a newer segment names it as its predecessor");
+        }
+        return h;
+    }
+
+    /** The segment's header, or null if the file ends inside it (a torn create); damage fails. */
+    private SegmentHeader readHeaderOrNullIfTorn(String name) throws IOException {
         Path p = new Path(layout.logDir(), name);
         try (InputStream in = fs.open(p)) {
             Frame f = new FrameReader(in, p.toString(), -1).expect(RecordType.SEGMENT_HEADER);
             return checkHeader(name, SegmentHeader.decode(f.payload()));
-        } catch (CorruptFrameException | MalformedPayloadException e) {
+        } catch (CorruptFrameException e) {
+            if (e.truncated() && e.offset() == 0) {
+                return null;
+            }
+            throw new CorruptLogException("log segment header is damaged: " + e.getMessage(), e);
+        } catch (MalformedPayloadException e) {
             throw new CorruptLogException("log segment header is damaged: " + e.getMessage(), e);
         }
     }
@@ -123,7 +138,7 @@ public final class LogChainReader {
                              List<RecoveryEvent> recoveries) throws IOException {
         Path p = new Path(layout.logDir(), name);
         boolean isHead = trusted < 0;
-        long limit = isHead ? fs.status(p).getLen() : trusted;
+        long limit = isHead ? fs.visibleLength(p) : trusted; // the head may still be open for writing
         long firstRound = DirLayout.parseSegment(name)[1];
         firstRounds.add(firstRound);
         long expected = rounds.isEmpty() ? firstRound : rounds.get(rounds.size() - 1).round() + 1;

@@ -1,0 +1,404 @@
+package io.txtrain.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.client.HdfsDataOutputStream;
+
+import io.txtrain.core.checkpoint.CheckpointListener;
+import io.txtrain.core.checkpoint.CheckpointRef;
+import io.txtrain.core.checkpoint.CheckpointSnapshot;
+import io.txtrain.core.codec.FrameCodec;
+import io.txtrain.core.codec.RecordType;
+import io.txtrain.core.log.RoundRecord;
+import io.txtrain.core.recovery.CoreSettings;
+import io.txtrain.core.recovery.OpenRun;
+import io.txtrain.core.recovery.RecoveryDirectory;
+
+/**
+ * Benchmark of the recovery core (not a test; run it with {@code bench/core-benchmark.sh}).
+ *
+ * <ol>
+ *   <li>Commit latency: {@link OpenRun#commit} of a ~1 KB {@link RoundRecord} (append + durable
+ *   sync + fence check), median and p99, next to a raw append + sync of the same bytes on the same
+ *   file system (no txtrain) for reference.</li>
+ *   <li>Checkpoint persist: the background persist of a snapshot (blob write + sync, MANIFEST,
+ *   rename, directory sync) against a plain sequential write of the same bytes to one file
+ *   (local: FileChannel write + force; HDFS: create + write + hsync + close), baseline and
+ *   txtrain runs alternating, medians over the repeats.</li>
+ * </ol>
+ *
+ * <p>{@code hdfs} runs against a MiniDFSCluster (one NameNode, one DataNode) started inside this
+ * process, so client and DataNode share the CPUs.
+ *
+ * <p>Arguments ({@code --name=value}): {@code dir} (local base directory, default
+ * {@code java.io.tmpdir}), {@code fs} ({@code file,hdfs}), {@code commits} (1000), {@code warmup}
+ * (200), {@code sizesMb} ({@code 10,200}), {@code repeats} (7), {@code recordBytes} (1024),
+ * {@code hdfsCloseRetryMs} (the HDFS client's first wait when {@code close()} finds that the
+ * DataNode has not yet reported the last block; Hadoop's default is 400 ms).
+ */
+public final class CoreBenchmark {
+    /** First wait of an HDFS client whose close() found the last block not yet reported (default 400). */
+    private static final String CLOSE_RETRY_KEY = "dfs.client.block.write.locateFollowingBlock.initial.delay.ms";
+    private final PrintStream out = System.out;
+    private Path base;
+    private int commits = 1000;
+    private int warmup = 200;
+    private int repeats = 7;
+    private int recordBytes = 1024;
+    private List<Integer> sizesMb = List.of(10, 200);
+    private List<String> fileSystems = List.of("file", "hdfs");
+    /** dfs.client.block.write.locateFollowingBlock.initial.delay.ms for the client; null: Hadoop's default. */
+    private String hdfsCloseRetryMs;
+    private final List<String> commitRows = new ArrayList<>();
+    private final List<String> persistRows = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        CoreBenchmark b = new CoreBenchmark();
+        b.parse(args);
+        b.run();
+        System.exit(0); // MiniDFSCluster leaves non-daemon threads behind
+    }
+
+    private void parse(String[] args) {
+        base = Paths.get(System.getProperty("java.io.tmpdir"));
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (!a.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("bad argument " + a);
+            }
+            String k = a.substring(2, eq);
+            String v = a.substring(eq + 1);
+            switch (k) {
+                case "dir" -> base = Paths.get(v);
+                case "fs" -> fileSystems = List.of(v.split(","));
+                case "commits" -> commits = Integer.parseInt(v);
+                case "warmup" -> warmup = Integer.parseInt(v);
+                case "repeats" -> repeats = Integer.parseInt(v);
+                case "recordBytes" -> recordBytes = Integer.parseInt(v);
+                case "hdfsCloseRetryMs" -> hdfsCloseRetryMs = v;
+                case "sizesMb" -> sizesMb = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
+                        .map(Integer::valueOf).toList();
+                default -> throw new IllegalArgumentException("unknown argument " + a);
+            }
+        }
+    }
+
+    private void run() throws Exception {
+        Path root = Files.createTempDirectory(base, "txtrain-bench-");
+        out.printf(Locale.ROOT, "txtrain core benchmark: %d commits (+%d warm-up), persists of %s MB x %d repeats, "
+                        + "in %s; java %s, %d processors, max heap %d MB%n", commits, warmup, sizesMb, repeats, root,
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
+        for (String fsName : fileSystems) {
+            switch (fsName) {
+                case "file" -> {
+                    Path dir = Files.createDirectories(root.resolve("file"));
+                    bench("file://", dir.toUri(), new Configuration());
+                }
+                case "hdfs" -> {
+                    Configuration conf = new Configuration();
+                    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, root.resolve("dfs").toString());
+                    conf.setInt("dfs.replication", 1);
+                    MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+                    try {
+                        cluster.waitActive();
+                        Configuration client = new Configuration(conf);
+                        String label = "MiniDFSCluster (in-process, 1 DataNode)";
+                        if (hdfsCloseRetryMs != null) {
+                            client.set(CLOSE_RETRY_KEY, hdfsCloseRetryMs);
+                            label += ", close retry " + hdfsCloseRetryMs + " ms";
+                        }
+                        bench(label, URI.create(cluster.getURI() + "/bench"), client);
+                    } finally {
+                        FileSystem.closeAll();
+                        cluster.shutdown();
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown file system " + fsName);
+            }
+        }
+        out.println();
+        out.println("| file system | operation | median | p99 | n |");
+        out.println("|---|---|---|---|---|");
+        commitRows.forEach(out::println);
+        out.println();
+        out.println("| file system | state | plain write: median (MB/s) | txtrain persist: median (MB/s) "
+                + "| throughput ratio txtrain / plain | per-pair ratios (min / median / max) | snapshot copy median |");
+        out.println("|---|---|---|---|---|---|---|");
+        persistRows.forEach(out::println);
+        deleteTree(root);
+    }
+
+    private void bench(String fsLabel, URI dir, Configuration conf) throws Exception {
+        commitLatency(fsLabel, URI.create(dir + "/commit"), conf);
+        for (int mb : sizesMb) {
+            persist(fsLabel, URI.create(dir + "/persist-" + mb), conf, mb);
+        }
+    }
+
+    // ---------------------------------------------------------------- commit latency
+
+    private void commitLatency(String fsLabel, URI dir, Configuration conf) throws IOException {
+        byte[] checksum = new byte[32];
+        new SplittableRandom(1).nextBytes(checksum);
+        String padding = padding(recordBytes, checksum);
+        byte[] frame = FrameCodec.encode(RecordType.ROUND_COMMIT, record(1, checksum, padding).encode());
+        int frameBytes = frame.length;
+
+        // References: append + sync of the same bytes without txtrain. All variants run interleaved,
+        // one operation each in turn (rotating which goes first), so they share the machine's state.
+        FileSystem fs = FileSystem.get(dir, conf);
+        List<String> names = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<Runnable> cleanup = new ArrayList<>();
+        try {
+            if (fs.getScheme().equals("file")) {
+                Path p = Paths.get(URI.create(dir + "-raw"));
+                FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                resources.add(ch);
+                cleanup.add(() -> p.toFile().delete());
+                names.add("raw append " + frameBytes + " B + FileChannel.force (no txtrain)");
+                ops.add(() -> {
+                    ch.write(ByteBuffer.wrap(frame));
+                    ch.force(false);
+                });
+            } else {
+                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir + "-raw");
+                FSDataOutputStream o = fs.create(p, false);
+                resources.add(o);
+                names.add("raw append " + frameBytes + " B + hsync() (no txtrain)");
+                ops.add(() -> {
+                    o.write(frame);
+                    o.hsync();
+                });
+                org.apache.hadoop.fs.Path p2 = new org.apache.hadoop.fs.Path(dir + "-raw2");
+                FSDataOutputStream o2 = fs.create(p2, false);
+                resources.add(o2);
+                EnumSet<HdfsDataOutputStream.SyncFlag> flags = EnumSet.of(HdfsDataOutputStream.SyncFlag.UPDATE_LENGTH);
+                names.add("raw append " + frameBytes + " B + hsync(UPDATE_LENGTH) (no txtrain)");
+                ops.add(() -> {
+                    o2.write(frame);
+                    ((HdfsDataOutputStream) o2).hsync(flags);
+                });
+                cleanup.add(() -> {
+                    try {
+                        fs.delete(p, false);
+                        fs.delete(p2, false);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            OpenRun run = RecoveryDirectory.open(dir, conf, CoreSettings.DEFAULTS, Map.of("run", "bench"),
+                    "core-benchmark", CheckpointListener.NONE);
+            resources.add(run);
+            long[] round = {run.nextRound()};
+            names.add("txtrain commit of a " + frameBytes + " B RoundRecord frame");
+            ops.add(() -> run.commit(record(round[0]++, checksum, padding)));
+
+            long[][] lat = new long[ops.size()][commits];
+            for (int i = 0; i < warmup + commits; i++) {
+                for (int k = 0; k < ops.size(); k++) {
+                    int which = (i + k) % ops.size();
+                    long t0 = System.nanoTime();
+                    ops.get(which).run();
+                    long t = System.nanoTime() - t0;
+                    if (i >= warmup) {
+                        lat[which][i - warmup] = t;
+                    }
+                }
+            }
+            for (int k = 0; k < ops.size(); k++) {
+                Arrays.sort(lat[k]);
+                row(fsLabel, names.get(k), lat[k]);
+            }
+        } finally {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+            }
+            cleanup.forEach(Runnable::run);
+        }
+    }
+
+    private interface Op {
+        void run() throws IOException;
+    }
+
+    private void row(String fsLabel, String what, long[] sorted) {
+        String r = String.format(Locale.ROOT, "| %s | %s | %s | %s | %d |", fsLabel, what,
+                ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), sorted.length);
+        out.println(r);
+        commitRows.add(r);
+    }
+
+    private static RoundRecord record(long round, byte[] checksum, String padding) {
+        return new RoundRecord(round, 0, (int) round, 1 << 20, new long[] {round, round * 7, round * 13, round * 17},
+                Map.of("learningRate", "0.001", "momentum", "0.9"), "dataset-fingerprint-0123456789abcdef", 4096,
+                0.5, checksum, System.currentTimeMillis(), Map.of("notes", padding));
+    }
+
+    /** Padding that brings the encoded frame to about {@code target} bytes. */
+    private static String padding(int target, byte[] checksum) {
+        int without = FrameCodec.encode(RecordType.ROUND_COMMIT, record(1, checksum, "").encode()).length;
+        return "x".repeat(Math.max(0, target - without));
+    }
+
+    // ---------------------------------------------------------------- persist throughput
+
+    private void persist(String fsLabel, URI dir, Configuration conf, int mb) throws IOException {
+        byte[] state = new byte[mb << 20];
+        new SplittableRandom(mb).nextBytes(state);
+        byte[] checksum = new byte[32];
+        long[] persistNanos = {0};
+        CheckpointListener listener = new CheckpointListener() {
+            @Override
+            public void published(CheckpointRef ref, long bytes, long nanos) {
+                persistNanos[0] = nanos;
+            }
+
+            @Override
+            public void failed(long round, Throwable error) {
+                throw new IllegalStateException("persist failed", error);
+            }
+        };
+        FileSystem fs = FileSystem.get(dir, conf);
+        boolean local = fs.getScheme().equals("file");
+        List<Long> plain = new ArrayList<>();
+        List<Long> txtrain = new ArrayList<>();
+        List<Long> snapshot = new ArrayList<>();
+        try (OpenRun run = RecoveryDirectory.open(dir, conf, CoreSettings.DEFAULTS, Map.of("run", "bench"),
+                "core-benchmark", listener)) {
+            String padding = padding(recordBytes, checksum);
+            for (int i = -1; i < repeats; i++) { // i = -1: warm-up pair, not counted
+                boolean baselineFirst = (i & 1) == 0; // alternate which goes first
+                long b = 0;
+                long t = 0;
+                for (int k = 0; k < 2; k++) {
+                    // the benchmark's own garbage (earlier snapshots) must not be collected inside a
+                    // timed write: a young collection copying a live 200 MB array takes ~1 s here
+                    System.gc();
+                    if ((k == 0) == baselineFirst) {
+                        b = local ? plainLocal(Paths.get(URI.create(dir + "-plain-" + i)), state)
+                                : plainHadoop(fs, new org.apache.hadoop.fs.Path(dir + "-plain-" + i), state);
+                        // keep the newest two plain files, as retention keeps two checkpoints, so
+                        // that both sides free the same space (this disk is mounted with discard)
+                        fs.delete(new org.apache.hadoop.fs.Path(dir + "-plain-" + (i - 2)), false);
+                    } else {
+                        long r = run.nextRound();
+                        run.commit(record(r, checksum, padding));
+                        long s0 = System.nanoTime();
+                        CheckpointSnapshot snap = run.snapshot(r, checksum, Map.of("params", state));
+                        long s = System.nanoTime() - s0;
+                        System.gc(); // as for the plain write: start the timed persist with no garbage
+                        if (!run.checkpoints().persistNow(snap)) {
+                            throw new IOException("persist failed");
+                        }
+                        t = persistNanos[0];
+                        if (i >= 0) {
+                            snapshot.add(s);
+                        }
+                    }
+                }
+                if (i >= 0) {
+                    plain.add(b);
+                    txtrain.add(t);
+                }
+            }
+        }
+        for (int i = repeats - 2; i < repeats; i++) {
+            fs.delete(new org.apache.hadoop.fs.Path(dir + "-plain-" + i), false);
+        }
+        double mbytes = state.length / 1e6;
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            ratios.add((double) plain.get(i) / txtrain.get(i));
+        }
+        ratios.sort(null);
+        long pm = median(plain);
+        long tm = median(txtrain);
+        String r = String.format(Locale.ROOT,
+                "| %s | %d MB | %s (%.0f) | %s (%.0f) | **%.2f** | %.2f / %.2f / %.2f | %s |", fsLabel, mb,
+                ms(pm), mbytes / (pm / 1e9), ms(tm), mbytes / (tm / 1e9), (double) pm / tm, ratios.get(0),
+                ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1), ms(median(snapshot)));
+        out.println(r + "   plain " + msList(plain) + " txtrain " + msList(txtrain));
+        persistRows.add(r);
+    }
+
+    private static long plainLocal(Path p, byte[] bytes) throws IOException {
+        long t0 = System.nanoTime();
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(false);
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static long plainHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, byte[] bytes) throws IOException {
+        long t0 = System.nanoTime();
+        try (FSDataOutputStream o = fs.create(p, false)) {
+            o.write(bytes);
+            o.hsync();
+        }
+        return System.nanoTime() - t0;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static long percentile(long[] sorted, int pct) {
+        int idx = (int) Math.ceil(pct / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+    }
+
+    private static long median(List<Long> v) {
+        long[] a = v.stream().mapToLong(Long::longValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private static String ms(long nanos) {
+        double ms = nanos / 1e6;
+        return String.format(Locale.ROOT, ms < 10 ? "%.2f ms" : "%.0f ms", ms);
+    }
+
+    private static String msList(List<Long> v) {
+        return v.stream().map(n -> Long.toString(n / 1_000_000)).toList().toString();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var s = Files.walk(root)) {
+            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort
+                }
+            });
+        }
+    }
+}
