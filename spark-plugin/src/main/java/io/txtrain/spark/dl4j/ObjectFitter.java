@@ -12,6 +12,7 @@ import org.datavec.spark.util.SerializableHadoopConfig;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.deeplearning4j.spark.data.loader.RemoteFileSourceFactory;
+import org.nd4j.common.loader.Loader;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -121,13 +122,13 @@ abstract class ObjectFitter<T, P extends Serializable> implements Serializable {
         }
     }
 
-    /** Objects are paths of serialized DataSets, loaded on the worker (DL4J's fitPaths). */
-    static final class DataSetPaths extends ObjectFitter<String, String> {
+    /** Objects are paths of serialized (Multi)DataSets, loaded on the worker (DL4J's fitPaths). */
+    abstract static class Paths<D> extends ObjectFitter<String, String> {
         private static final long serialVersionUID = 1L;
-        private final DataSetLoader loader;
+        private final Loader<? extends D> loader;
         private final Broadcast<SerializableHadoopConfig> conf;
 
-        DataSetPaths(DataSetLoader loader, Broadcast<SerializableHadoopConfig> conf) {
+        Paths(Loader<? extends D> loader, Broadcast<SerializableHadoopConfig> conf) {
             this.loader = loader;
             this.conf = conf;
         }
@@ -145,56 +146,52 @@ abstract class ObjectFitter<T, P extends Serializable> implements Serializable {
         @Override
         long fit(ModelAdapter model, List<String> paths) {
             RemoteFileSourceFactory sources = new RemoteFileSourceFactory(conf);
-            List<DataSet> loaded = new ArrayList<>(paths.size());
+            List<D> loaded = new ArrayList<>(paths.size());
             for (String p : paths) {
                 try {
-                    loaded.add((DataSet) loader.load(sources.getSource(p)));
+                    loaded.add(loader.load(sources.getSource(p)));
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not load training data " + p, e);
                 }
             }
+            return fitLoaded(model, loaded);
+        }
+
+        abstract long fitLoaded(ModelAdapter model, List<D> loaded);
+    }
+
+    static final class DataSetPaths extends Paths<DataSet> {
+        private static final long serialVersionUID = 1L;
+
+        DataSetPaths(DataSetLoader loader, Broadcast<SerializableHadoopConfig> conf) {
+            super(loader, conf);
+        }
+
+        @Override
+        long fitLoaded(ModelAdapter model, List<DataSet> loaded) {
             DataSet ds = loaded.size() == 1 ? loaded.get(0) : DataSet.merge(loaded);
             model.fit(ds);
             return ds.numExamples();
         }
     }
 
-    /** Objects are paths of serialized MultiDataSets, loaded on the worker. */
-    static final class MultiDataSetPaths extends ObjectFitter<String, String> {
+    static final class MultiDataSetPaths extends Paths<MultiDataSet> {
         private static final long serialVersionUID = 1L;
-        private final MultiDataSetLoader loader;
-        private final Broadcast<SerializableHadoopConfig> conf;
 
         MultiDataSetPaths(MultiDataSetLoader loader, Broadcast<SerializableHadoopConfig> conf) {
-            this.loader = loader;
-            this.conf = conf;
+            super(loader, conf);
         }
 
         @Override
-        String pack(String path) {
-            return path;
-        }
-
-        @Override
-        long hash(String path) {
-            return hashString(path);
-        }
-
-        @Override
-        long fit(ModelAdapter model, List<String> paths) {
-            RemoteFileSourceFactory sources = new RemoteFileSourceFactory(conf);
-            List<org.nd4j.linalg.dataset.MultiDataSet> loaded = new ArrayList<>(paths.size());
-            for (String p : paths) {
-                try {
-                    MultiDataSet m = loader.load(sources.getSource(p));
-                    loaded.add(m instanceof org.nd4j.linalg.dataset.MultiDataSet md ? md
-                            : new org.nd4j.linalg.dataset.MultiDataSet(m.getFeatures(), m.getLabels(),
-                                    m.getFeaturesMaskArrays(), m.getLabelsMaskArrays()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("could not load training data " + p, e);
-                }
+        long fitLoaded(ModelAdapter model, List<MultiDataSet> loaded) {
+            List<org.nd4j.linalg.dataset.MultiDataSet> concrete = new ArrayList<>();
+            for (MultiDataSet m : loaded) {
+                concrete.add(m instanceof org.nd4j.linalg.dataset.MultiDataSet md ? md
+                        : new org.nd4j.linalg.dataset.MultiDataSet(m.getFeatures(), m.getLabels(),
+                                m.getFeaturesMaskArrays(), m.getLabelsMaskArrays()));
             }
-            MultiDataSet ds = loaded.size() == 1 ? loaded.get(0) : org.nd4j.linalg.dataset.MultiDataSet.merge(loaded);
+            MultiDataSet ds = concrete.size() == 1 ? concrete.get(0)
+                    : org.nd4j.linalg.dataset.MultiDataSet.merge(concrete);
             model.fit(ds);
             return ds.getFeatures(0).size(0);
         }

@@ -1,9 +1,7 @@
 package io.txtrain.core.crash;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +32,10 @@ final class ChildProcess {
     private final long startedNanos = System.nanoTime();
     private volatile long openedNanos = -1;
 
-    private ChildProcess(Process process, Path stderr) {
+    private ChildProcess(Process process, Path stderr, Path stdout) {
         this.process = process;
         this.stderr = stderr;
-        this.reader = new Thread(this::readLoop, "crash-child-stdout-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        this.reader = io.txtrain.testing.StdoutFile.follow(process, stdout.toFile(), this::accept);
     }
 
     /**
@@ -119,8 +115,9 @@ final class ChildProcess {
         cmd.addAll(args);
         // stdin stays a pipe from this JVM: the child exits when it reaches EOF, so no child
         // outlives a test JVM that died or was killed
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
-        return new ChildProcess(pb.start(), stderr);
+        Path stdout = stderr.resolveSibling(stderr.getFileName() + ".stdout");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile()).redirectOutput(stdout.toFile());
+        return new ChildProcess(pb.start(), stderr, stdout);
     }
 
     static String childClassPath() {
@@ -137,26 +134,13 @@ final class ChildProcess {
         }).collect(Collectors.joining(File.pathSeparator));
     }
 
-    private void readLoop() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (openedNanos < 0 && line.startsWith("OPENED ")) {
-                    openedNanos = System.nanoTime();
-                }
-                synchronized (lines) {
-                    lines.add(line);
-                    lines.notifyAll();
-                }
-            }
-        } catch (IOException e) {
-            // the pipe breaks when the child is killed; what was read is kept
-        } finally {
-            synchronized (lines) {
-                lines.add(null); // end marker
-                lines.notifyAll();
-            }
+    private void accept(String line) {
+        if (line != null && openedNanos < 0 && line.startsWith("OPENED ")) {
+            openedNanos = System.nanoTime();
+        }
+        synchronized (lines) {
+            lines.add(line); // null: end marker
+            lines.notifyAll();
         }
     }
 

@@ -74,6 +74,12 @@ class DriverCrashTest {
                 }
                 child.kill();
                 kills++;
+                // rounds the child committed and printed between the last line read and the kill
+                while ((line = child.nextLine(60)) != null) {
+                    if (line.startsWith("ROUND ")) {
+                        lastPrinted = Long.parseLong(line.substring(6));
+                    }
+                }
             }
             RecoveryPlan plan = RecoveryDirectory.inspect(dir.toUri(), new Configuration());
             long committed = plan.lastCommittedRound();

@@ -1,10 +1,7 @@
 package io.txtrain.spark.testing;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -18,24 +15,16 @@ public final class ChildJvm implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    private ChildJvm(Process process) {
+    private ChildJvm(Process process, File stdout) {
         this.process = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    all.add(line);
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // process killed
-            } finally {
+        io.txtrain.testing.StdoutFile.follow(process, stdout, line -> {
+            if (line == null) {
                 lines.add(EOF);
+            } else {
+                all.add(line);
+                lines.add(line);
             }
-        }, "child-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        });
     }
 
     /** Starts {@code mainClass} with this JVM's classpath and the Java 17 flags; stderr goes to {@code log}. */
@@ -52,9 +41,12 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log));
+        File stdout = File.createTempFile("child-", ".stdout", log.getAbsoluteFile().getParentFile());
+        stdout.deleteOnExit();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log))
+                .redirectOutput(stdout);
         pb.environment().put("OMP_NUM_THREADS", "1");
-        return new ChildJvm(pb.start());
+        return new ChildJvm(pb.start(), stdout);
     }
 
     /** Next stdout line, or null at end of output; fails after the timeout. */
