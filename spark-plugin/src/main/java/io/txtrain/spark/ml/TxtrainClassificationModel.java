@@ -76,9 +76,12 @@ public final class TxtrainClassificationModel extends Model<TxtrainClassificatio
         setDefault(probabilityCol, "probability");
     }
 
-    /** A model around an already trained network (e.g. one trained with DL4J directly). */
+    /**
+     * A model around a copy of an already trained network (e.g. one trained with DL4J directly);
+     * its configuration must be a classifier's (see {@link TxtrainClassifier}).
+     */
     public TxtrainClassificationModel(MultiLayerNetwork network) {
-        this(Identifiable$.MODULE$.randomUID("txtrainClassificationModel"), network, null);
+        this(Identifiable$.MODULE$.randomUID("txtrainClassificationModel"), network.clone(), null);
     }
 
     @Override
