@@ -56,7 +56,8 @@ public final class FashionMnistExample {
             TransactionalTrainingMaster tm = new TransactionalTrainingMaster.Builder(args.workers(), 1)
                     .batchSizePerWorker(32).averagingFrequency(5).rngSeed(12345)
                     .checkpointDirectory(args.checkpointDir()).build();
-            Progress progress = new Progress(tm, args.epochs());
+            long roundsPerEpoch = (train.size() + 32L * 5 * args.workers() - 1) / (32L * 5 * args.workers());
+            Progress progress = new Progress(tm, args.epochs(), roundsPerEpoch * args.epochs());
             tm.setListeners(List.of(progress));
             SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, network(args.model()), tm);
             int[] signal = {0};
@@ -106,22 +107,31 @@ public final class FashionMnistExample {
         return b.build();
     }
 
-    /** One line per committed round: epoch, round, loss, elapsed. */
+    /** One line per committed round: epoch, round, loss, elapsed and estimated remaining time. */
     private static final class Progress extends BaseTrainingListener {
         private final TransactionalTrainingMaster tm;
         private final int epochs;
+        private final long totalRounds;
         private final long start = System.nanoTime();
+        private long firstRound = -1;
 
-        Progress(TransactionalTrainingMaster tm, int epochs) {
+        Progress(TransactionalTrainingMaster tm, int epochs, long totalRounds) {
             this.tm = tm;
             this.epochs = epochs;
+            this.totalRounds = totalRounds;
         }
 
         @Override
         public void iterationDone(Model model, int iteration, int epoch) {
+            long round = tm.committedRound();
+            if (firstRound < 0) {
+                firstRound = round;
+            }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "epoch %d/%d  round %4d  loss %.4f  elapsed %.1fs%n", epoch + 1, epochs,
-                    tm.committedRound(), model.score(), elapsed);
+            double perRound = elapsed / (round - firstRound + 1);
+            System.out.printf(Locale.ROOT, "epoch %d/%d  round %4d/%d  loss %.4f  elapsed %.1fs  remaining ~%.0fs%n",
+                    epoch + 1, epochs, round, totalRounds, model.score(), elapsed,
+                    Math.max(0, totalRounds - round) * perRound);
         }
     }
 
