@@ -1,9 +1,9 @@
 package io.txtrain.core.crash;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +30,14 @@ final class ChildProcess {
     private final Process process;
     private final Thread reader;
     private final List<String> lines = new ArrayList<>();
+    private final Path stdout;
     private final Path stderr;
     private final long startedNanos = System.nanoTime();
     private volatile long openedNanos = -1;
 
-    private ChildProcess(Process process, Path stderr) {
+    private ChildProcess(Process process, Path stdout, Path stderr) {
         this.process = process;
+        this.stdout = stdout;
         this.stderr = stderr;
         this.reader = new Thread(this::readLoop, "crash-child-stdout-" + process.pid());
         reader.setDaemon(true);
@@ -82,8 +84,7 @@ final class ChildProcess {
             Path archive = work.resolve("child.jsa");
             List<String> dumpOpts = new ArrayList<>(jarred.jvmOptions());
             dumpOpts.add("-XX:ArchiveClassesAtExit=" + archive);
-            ChildProcess warm = start(new Launcher(jarred.classPath(), dumpOpts), warmupArgs,
-                    work.resolve("child-warmup.err"));
+            ChildProcess warm = start(new Launcher(jarred.classPath(), dumpOpts), warmupArgs, work, "child-warmup");
             int exit = warm.waitFor(120_000);
             if (exit != 0 || !Files.isRegularFile(archive)) {
                 if (exit == -1) {
@@ -111,7 +112,10 @@ final class ChildProcess {
         }
     }
 
-    static ChildProcess start(Launcher launcher, List<String> args, Path stderr) throws IOException {
+    /** Starts a child whose stdout and stderr go to {@code <name>.out} and {@code <name>.err} in {@code dir}. */
+    static ChildProcess start(Launcher launcher, List<String> args, Path dir, String name) throws IOException {
+        Path stdout = dir.resolve(name + ".out");
+        Path stderr = dir.resolve(name + ".err");
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.addAll(launcher.jvmOptions());
@@ -119,8 +123,8 @@ final class ChildProcess {
         cmd.addAll(args);
         // stdin stays a pipe from this JVM: the child exits when it reaches EOF, so no child
         // outlives a test JVM that died or was killed
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
-        return new ChildProcess(pb.start(), stderr);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        return new ChildProcess(pb.start(), stdout, stderr);
     }
 
     static String childClassPath() {
@@ -137,26 +141,55 @@ final class ChildProcess {
         }).collect(Collectors.joining(File.pathSeparator));
     }
 
+    /**
+     * Follows the child's stdout file. Not a pipe: the JDK's process reaper closes a killed
+     * child's pipe under a concurrent reader, which then fails with "Stream closed" and loses
+     * lines the child had written. A file keeps everything written before the kill; once the
+     * process is gone the rest is read to the end. A last line without its newline is dropped.
+     */
     private void readLoop() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (openedNanos < 0 && line.startsWith("OPENED ")) {
-                    openedNanos = System.nanoTime();
+        ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try (InputStream in = Files.newInputStream(stdout)) {
+            while (true) {
+                boolean alive = process.isAlive(); // sampled before reading: a final pass follows death
+                boolean got = false;
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    got = true;
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            emit(partial.toString(StandardCharsets.UTF_8));
+                            partial.reset();
+                        } else {
+                            partial.write(buf[i]);
+                        }
+                    }
                 }
-                synchronized (lines) {
-                    lines.add(line);
-                    lines.notifyAll();
+                if (!alive) {
+                    break;
+                }
+                if (!got) {
+                    Thread.sleep(2);
                 }
             }
-        } catch (IOException e) {
-            // the pipe breaks when the child is killed; what was read is kept
+        } catch (IOException | InterruptedException e) {
+            emit("READ-FAILED " + e);
         } finally {
             synchronized (lines) {
                 lines.add(null); // end marker
                 lines.notifyAll();
             }
+        }
+    }
+
+    private void emit(String line) {
+        if (openedNanos < 0 && line.startsWith("OPENED ")) {
+            openedNanos = System.nanoTime();
+        }
+        synchronized (lines) {
+            lines.add(line);
+            lines.notifyAll();
         }
     }
 

@@ -106,8 +106,8 @@ class CrashRecoveryTest {
             String ctx = name + " kill " + (i + 1) + "/" + kills + " (seed " + seed + "); previous kills:\n  "
                     + String.join("\n  ", history.subList(Math.max(0, history.size() - 3), history.size()));
             long started = System.nanoTime();
-            ChildProcess child = ChildProcess.start(launcher, args(dir, Long.MAX_VALUE, extraArgs),
-                    tmp.resolve("child-" + i + ".err"));
+            ChildProcess child = ChildProcess.start(launcher, args(dir, Long.MAX_VALUE, extraArgs), tmp,
+                    "child-" + i);
             int mode = rnd.nextInt(10);
             modes.merge(modeName(mode), 1, Integer::sum);
             if (mode < 2) {
@@ -164,8 +164,7 @@ class CrashRecoveryTest {
         }
         // Finally let it run to its stop round and end by itself: a clean close after all the kills.
         long stop = committed + 12;
-        ChildProcess child = ChildProcess.start(launcher, args(dir, stop, extraArgs),
-                tmp.resolve("child-final.err"));
+        ChildProcess child = ChildProcess.start(launcher, args(dir, stop, extraArgs), tmp, "child-final");
         int exit = child.waitFor(AWAIT_MS);
         if (exit == -1) {
             child.kill();
@@ -222,7 +221,8 @@ class CrashRecoveryTest {
                 + ", commits " + firstAndLast(lines) + "\nlog segments " + plan.chain().segments() + ", recoveries "
                 + plan.chain().recoveries() + ", last committed " + plan.lastCommittedRound() + "\n";
         for (String l : lines) {
-            if (l.startsWith("VERIFY-FAILED") || l.startsWith("PERSIST-FAILED") || l.startsWith("ERROR")) {
+            if (l.startsWith("VERIFY-FAILED") || l.startsWith("PERSIST-FAILED") || l.startsWith("ERROR")
+                    || l.startsWith("READ-FAILED")) {
                 fail(ctx + ": child reported: " + l + "\nstderr:\n" + child.stderrTail());
             }
         }
