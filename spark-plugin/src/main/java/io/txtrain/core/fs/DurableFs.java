@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumSet;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -23,8 +22,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
-import org.apache.hadoop.hdfs.client.HdfsDataOutputStream;
-import org.apache.hadoop.hdfs.client.HdfsDataOutputStream.SyncFlag;
 import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
 
 /**
@@ -293,18 +290,13 @@ public final class DurableFs {
         }
 
         /**
-         * On HDFS a plain {@code hsync} persists the bytes on the DataNodes but leaves the
-         * NameNode's length of a file under construction at its last complete block, so a reader
-         * (which trusts that length) would not see the synced records. UPDATE_LENGTH makes the
-         * NameNode know the length too, as docs/PROTOCOL.md §3.1 requires.
+         * On HDFS the bytes are persisted on the DataNode pipeline. The NameNode's length of a file
+         * under construction is not updated (that would cost another NameNode round trip per
+         * commit); readers take the DataNodes' visible length instead (docs/PROTOCOL.md §3.2).
          */
         @Override
         public void sync() throws IOException {
-            if (out instanceof HdfsDataOutputStream hdfs) {
-                hdfs.hsync(EnumSet.of(SyncFlag.UPDATE_LENGTH));
-            } else {
-                out.hsync();
-            }
+            out.hsync();
         }
 
         @Override
