@@ -27,19 +27,31 @@ public final class CheckpointSnapshot {
 
     /** Copies every blob. Round 0 is the initial state, before any round. */
     public static CheckpointSnapshot of(long round, byte[] stateChecksum, Map<String, byte[]> blobs) {
+        return build(round, stateChecksum, blobs, true);
+    }
+
+    /**
+     * Takes the blob arrays over without copying them: for arrays made for this snapshot only. The
+     * caller must never change them afterwards, or the checkpoint would not match its checksum.
+     */
+    public static CheckpointSnapshot handOver(long round, byte[] stateChecksum, Map<String, byte[]> blobs) {
+        return build(round, stateChecksum, blobs, false);
+    }
+
+    private static CheckpointSnapshot build(long round, byte[] stateChecksum, Map<String, byte[]> blobs, boolean copy) {
         if (round < 0) {
             throw new IllegalArgumentException("checkpoint round must be >= 0, was " + round);
         }
         if (blobs.isEmpty()) {
             throw new IllegalArgumentException("a checkpoint needs at least one blob");
         }
-        SortedMap<String, byte[]> copy = new TreeMap<>();
+        SortedMap<String, byte[]> owned = new TreeMap<>();
         long total = 0;
         for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
-            copy.put(DirLayout.checkBlobName(e.getKey()), e.getValue().clone());
+            owned.put(DirLayout.checkBlobName(e.getKey()), copy ? e.getValue().clone() : e.getValue());
             total += e.getValue().length;
         }
-        return new CheckpointSnapshot(round, stateChecksum.clone(), Collections.unmodifiableSortedMap(copy), total);
+        return new CheckpointSnapshot(round, stateChecksum.clone(), Collections.unmodifiableSortedMap(owned), total);
     }
 
     public long round() {

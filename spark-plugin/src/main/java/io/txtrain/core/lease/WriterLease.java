@@ -171,6 +171,11 @@ public final class WriterLease implements AutoCloseable {
     private void beat() {
         try {
             fs.touch(layout.lease(record.epoch()), System.currentTimeMillis());
+        } catch (java.io.FileNotFoundException e) {
+            // only a newer writer deletes this file: the directory is lost for good
+            LOG.error("lost the lease on {}: a newer writer took it over; this job's next commit will fail",
+                    layout.root());
+            heartbeat.shutdown();
         } catch (IOException | RuntimeException e) {
             LOG.warn("lease heartbeat on {} failed: {}", layout.root(), e.toString());
         }

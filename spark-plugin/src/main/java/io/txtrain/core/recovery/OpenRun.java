@@ -51,12 +51,22 @@ public final class OpenRun implements AutoCloseable {
         log.commit(record);
     }
 
-    /** Snapshot on this thread; see {@link CheckpointWriter#snapshot}. */
+    /** Snapshot on this thread, copying the blobs; see {@link CheckpointWriter#snapshot}. */
     public CheckpointSnapshot snapshot(long round, byte[] stateChecksum, Map<String, byte[]> blobs) {
+        requireCommitted(round);
+        return checkpoints.snapshot(round, stateChecksum, blobs);
+    }
+
+    /** Snapshot of arrays made for it alone, without a copy; see {@link CheckpointSnapshot#handOver}. */
+    public CheckpointSnapshot handOver(long round, byte[] stateChecksum, Map<String, byte[]> blobs) {
+        requireCommitted(round);
+        return CheckpointSnapshot.handOver(round, stateChecksum, blobs);
+    }
+
+    private void requireCommitted(long round) {
         if (round >= log.nextRound()) {
             throw new IllegalStateException("round " + round + " is not committed; only committed state is checkpointed");
         }
-        return checkpoints.snapshot(round, stateChecksum, blobs);
     }
 
     public CheckpointWriter checkpoints() {

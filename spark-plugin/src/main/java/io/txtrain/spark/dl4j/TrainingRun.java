@@ -64,6 +64,9 @@ final class TrainingRun implements AutoCloseable {
     private java.util.function.BooleanSupplier stopRequested = () -> false;
     private FlatState params;
     private FlatState updater;
+    /** Checksum of (params, updater) as committed in the log; null when it must be computed. */
+    private byte[] stateChecksum;
+    private Exception failure;
     private TrainingCursor cursor;
     private long lastCheckpointRound;
     private long lastCheckpointMillis = System.currentTimeMillis();
@@ -132,6 +135,7 @@ final class TrainingRun implements AutoCloseable {
             Map<String, byte[]> blobs = plan.start().blobs();
             params = FlatState.decode(blobs.get(BLOB_PARAMS));
             updater = FlatState.decode(blobs.get(BLOB_UPDATER));
+            stateChecksum = null;
             cursor = TrainingCursor.decode(blobs.get(BLOB_CURSOR));
             model.setParams(params);
             model.setUpdaterState(updater);
@@ -143,6 +147,7 @@ final class TrainingRun implements AutoCloseable {
         } else {
             params = model.params();
             updater = model.updaterState();
+            stateChecksum = null;
             cursor = TrainingCursor.initial(model.iterationCount());
             if (!toReplay.isEmpty()) {
                 LOG.warn("no valid checkpoint; replaying {} committed round(s) from the initial state", toReplay.size());
@@ -242,6 +247,7 @@ final class TrainingRun implements AutoCloseable {
         long t2 = System.nanoTime();
         params = newParams;
         updater = newUpdater;
+        stateChecksum = checksum;
         model.setParams(params);
         model.setUpdaterState(updater);
         cursor = cursor.next(epoch, split, data.schedule().splitCount(), minibatches);
@@ -321,13 +327,20 @@ final class TrainingRun implements AutoCloseable {
         LOG.warn("{} Continuing ({}=true).", msg, TxtrainSettings.ACCEPT_REPLAY_MISMATCH);
     }
 
+    /** The checkpoint of the committed state: one copy of it, taken on this thread. */
     private CheckpointSnapshot snapshot() {
+        byte[] digest = stateChecksum != null ? stateChecksum : StateDigest.of(params, updater);
+        return run.handOver(cursor.round(), digest, blobs(params, updater, cursor, configJson.value()));
+    }
+
+    /** Fresh arrays holding a checkpoint's blobs. */
+    static Map<String, byte[]> blobs(FlatState params, FlatState updater, TrainingCursor cursor, String configJson) {
         Map<String, byte[]> blobs = new HashMap<>();
         blobs.put(BLOB_PARAMS, params.encode());
         blobs.put(BLOB_UPDATER, updater.encode());
         blobs.put(BLOB_CURSOR, cursor.encode());
-        blobs.put(BLOB_CONFIG, configJson.value().getBytes(StandardCharsets.UTF_8));
-        return run.snapshot(cursor.round(), StateDigest.of(params, updater), blobs);
+        blobs.put(BLOB_CONFIG, configJson.getBytes(StandardCharsets.UTF_8));
+        return blobs;
     }
 
     /** Snapshot on this thread (the stall), persist in the background. */
@@ -370,9 +383,43 @@ final class TrainingRun implements AutoCloseable {
         return runner.abortedRounds();
     }
 
-    /** Takes a final checkpoint of uncheckpointed rounds, waits for persists, releases the directory. */
+    /**
+     * Records that training failed: no further round may run in this driver (a failed commit leaves
+     * the log's tail unknown to it) and {@link #close} takes no final checkpoint.
+     */
+    void failed(Exception e) {
+        if (failure == null) {
+            failure = e;
+        }
+    }
+
+    /** @throws IllegalStateException if training failed earlier in this driver */
+    void requireUsable() {
+        if (failure != null) {
+            throw new IllegalStateException("txtrain: training on " + run.root() + " stopped after an error ("
+                    + failure + "); a new driver (or a new TransactionalTrainingMaster) resumes from the last"
+                    + " committed round", failure);
+        }
+    }
+
+    /**
+     * Takes a final checkpoint of uncheckpointed rounds, waits for persists, releases the directory.
+     * After a failure it only releases what it can, and never throws, so that the failure stays the
+     * error the caller sees.
+     */
     @Override
     public void close() {
+        if (failure != null) {
+            try {
+                failureSubscription.close();
+                run.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} after the error above: {}", run.root(), e.toString());
+            } finally {
+                configJson.destroy(false);
+            }
+            return;
+        }
         try {
             if (cursor.round() > lastCheckpointRound && !(policy instanceof NoCheckpointPolicy)) {
                 run.checkpoints().awaitIdle(1, java.util.concurrent.TimeUnit.HOURS);

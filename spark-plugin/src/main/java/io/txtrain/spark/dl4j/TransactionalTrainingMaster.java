@@ -124,12 +124,25 @@ public final class TransactionalTrainingMaster
             if (collectTrainingStats && this.stats == null) {
                 this.stats = new RoundTrainingStats();
             }
+            run.requireUsable();
             run.collectStats(collectTrainingStats ? this.stats : null);
             run.stopWhen(() -> stopRequested);
             run.fitEpoch(epoch, data, stats, fitter);
             fitCalls++;
+        } catch (TrainingStoppedException e) {
+            throw e;
         } catch (IOException e) {
+            markFailed(e);
             throw new UncheckedIOException("txtrain: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            markFailed(e);
+            throw e;
+        }
+    }
+
+    private void markFailed(Exception e) {
+        if (run != null) {
+            run.failed(e);
         }
     }
 
