@@ -34,9 +34,15 @@ import io.txtrain.spark.dl4j.TransactionalTrainingMaster;
  * (Direct approach) vs the same network trained in one JVM without Spark, measured alternately in
  * one process. Also the driver's heap in use after training (after GC) for txtrain and plain DL4J.
  *
- * <p>args: dataDir trainImages model(mlp|cnn) epochs repeats master [workers]
+ * <p>txtrain runs with the plugin on, so its checkpoint policy is the default {@code adaptive} one; the
+ * plugin is loaded for all trainers alike.
+ *
+ * <p>args: dataDir trainImages model(mlp|cnn) epochs repeats master [workers [batchPerWorker [averagingFrequency]]]
  */
 public final class TrainingBenchmark {
+    private static int batch;
+    private static int averaging;
+
     public static void main(String[] a) throws Exception {
         String data = a[0];
         int n = Integer.parseInt(a[1]);
@@ -45,13 +51,16 @@ public final class TrainingBenchmark {
         int repeats = Integer.parseInt(a[4]);
         String master = a[5];
         int workers = a.length > 6 ? Integer.parseInt(a[6]) : 2;
+        batch = a.length > 7 ? Integer.parseInt(a[7]) : 32;
+        averaging = a.length > 8 ? Integer.parseInt(a[8]) : 5;
         IdxDataset train = IdxDataset.load(data, "train", n, new Configuration());
         IdxDataset testSet = IdxDataset.load(data, "t10k", 0, new Configuration());
         DataSet test = testSet.batch(0, testSet.size(), 10);
         List<DataSet> examples = train.examples(10);
         MultiLayerConfiguration conf = FashionMnistExample.network(model);
         Map<String, List<double[]>> results = new TreeMap<>();
-        SparkConf sconf = new SparkConf().setMaster(master).setAppName("txtrain-bench").set("spark.ui.enabled", "false");
+        SparkConf sconf = new SparkConf().setMaster(master).setAppName("txtrain-bench").set("spark.ui.enabled", "false")
+                .set("spark.plugins", "io.txtrain.spark.plugin.TxtrainPlugin");
         if (master.startsWith("local-cluster")) {
             sconf.set("spark.executor.extraClassPath", System.getProperty("bench.executorClassPath", ""))
                     .set("spark.executor.extraJavaOptions", System.getProperty("bench.executorJavaOptions", ""))
@@ -63,16 +72,17 @@ public final class TrainingBenchmark {
                 add(results, "plain ParameterAveragingTrainingMaster", spark(sc, conf, examples, test, epochs, plain(workers)));
                 File dir = Files.createTempDirectory("txtrain-bench").toFile();
                 TransactionalTrainingMaster tx = new TransactionalTrainingMaster.Builder(workers, 1)
-                        .batchSizePerWorker(32).averagingFrequency(5).rngSeed(12345)
+                        .batchSizePerWorker(batch).averagingFrequency(averaging).rngSeed(12345)
                         .checkpointDirectory(dir.toURI().toString()).build();
-                add(results, "txtrain (checkpoints on)", spark(sc, conf, examples, test, epochs, tx));
+                add(results, "txtrain (adaptive checkpoints)", spark(sc, conf, examples, test, epochs, tx));
                 tx.close();
                 System.err.printf("repeat %d done: %s%n", r + 1, summary(results));
             }
         }
         double plainEpoch = median(results.get("plain ParameterAveragingTrainingMaster"), 0);
-        System.out.printf(Locale.ROOT, "%n%d training images, %s, %d epoch(s), master %s, %d workers, batch 32/worker,"
-                + " averaging frequency 5, %d repeats (medians)%n%n", n, model, epochs, master, workers, repeats);
+        System.out.printf(Locale.ROOT, "%n%d training images, %s, %d epoch(s), master %s, %d workers, batch %d/worker,"
+                + " averaging frequency %d, %d repeats (medians)%n%n", n, model, epochs, master, workers, batch, averaging,
+                repeats);
         System.out.println("| trainer | epoch time (s) | ratio to plain PATM | test accuracy | driver heap after training (MB) |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
@@ -84,20 +94,24 @@ public final class TrainingBenchmark {
     }
 
     private static ParameterAveragingTrainingMaster plain(int workers) {
-        return new ParameterAveragingTrainingMaster.Builder(workers, 1).batchSizePerWorker(32).averagingFrequency(5)
+        return new ParameterAveragingTrainingMaster.Builder(workers, 1).batchSizePerWorker(batch).averagingFrequency(averaging)
                 .rngSeed(12345).rddTrainingApproach(RDDTrainingApproach.Direct).build();
     }
 
     /** {epoch seconds, accuracy, heap MB}. */
     private static double[] spark(JavaSparkContext sc, MultiLayerConfiguration conf, List<DataSet> examples,
                                   DataSet test, int epochs, TrainingMaster<?, ?> tm) {
-        JavaRDD<DataSet> rdd = sc.parallelize(examples, Math.max(2, sc.defaultParallelism()));
+        // shuffled once so that tasks do not carry the data (a parallelized collection's partitions hold
+        // it, and every stage would ship it again); left uncached: DL4J's master persists its input itself
+        int parts = Math.max(2, sc.defaultParallelism());
+        JavaRDD<DataSet> rdd = sc.parallelize(examples, parts).repartition(parts);
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf.clone(), tm);
         long t0 = System.nanoTime();
         for (int e = 0; e < epochs; e++) {
             net.fit(rdd);
         }
         double seconds = (System.nanoTime() - t0) / 1e9 / epochs;
+        rdd.unpersist(false);
         double heap = heapAfterGcMb();
         double acc = net.getNetwork().evaluate(new SingletonDataSetIterator(test)).accuracy();
         return new double[] {seconds, acc, heap};
@@ -108,7 +122,7 @@ public final class TrainingBenchmark {
         MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
         net.init();
         DataSet all = DataSet.merge(examples);
-        List<DataSet> batches = all.batchBy(32);
+        List<DataSet> batches = all.batchBy(batch);
         long t0 = System.nanoTime();
         for (int e = 0; e < epochs; e++) {
             for (DataSet b : batches) {

@@ -31,7 +31,7 @@ public final class ChildJvm implements AutoCloseable {
     public static ChildJvm start(Class<?> mainClass, File log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + "/bin/java");
-        cmd.add("-Xmx1g");
+        cmd.add("-Xmx" + System.getProperty("txtrain.childXmx", "1g"));
         for (String opt : SparkTestSupport.ADD_OPENS.split(" ")) {
             if (!opt.isBlank()) {
                 cmd.add(opt);
@@ -62,6 +62,17 @@ public final class ChildJvm implements AutoCloseable {
         synchronized (all) {
             return new ArrayList<>(all);
         }
+    }
+
+    /** Writes one line to the child's stdin. */
+    public void send(String line) throws IOException {
+        var in = process.getOutputStream();
+        in.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public long pid() {
