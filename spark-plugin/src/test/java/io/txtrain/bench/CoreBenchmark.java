@@ -24,7 +24,6 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.hdfs.client.HdfsDataOutputStream;
 
 import io.txtrain.core.checkpoint.CheckpointListener;
-import io.txtrain.core.checkpoint.CheckpointRef;
 import io.txtrain.core.checkpoint.CheckpointSnapshot;
 import io.txtrain.core.codec.FrameCodec;
 import io.txtrain.core.codec.RecordType;
@@ -273,18 +272,7 @@ public final class CoreBenchmark {
         byte[] state = new byte[mb << 20];
         new SplittableRandom(mb).nextBytes(state);
         byte[] checksum = new byte[32];
-        long[] persistNanos = {0};
-        CheckpointListener listener = new CheckpointListener() {
-            @Override
-            public void published(CheckpointRef ref, long bytes, long nanos) {
-                persistNanos[0] = nanos;
-            }
-
-            @Override
-            public void failed(long round, Throwable error) {
-                throw new IllegalStateException("persist failed", error);
-            }
-        };
+        PersistTimer listener = new PersistTimer();
         FileSystem fs = FileSystem.get(dir, conf);
         boolean local = fs.getScheme().equals("file");
         List<Long> plain = new ArrayList<>();
@@ -317,7 +305,7 @@ public final class CoreBenchmark {
                         if (!run.checkpoints().persistNow(snap)) {
                             throw new IOException("persist failed");
                         }
-                        t = persistNanos[0];
+                        t = listener.lastNanos();
                         if (i >= 0) {
                             snapshot.add(s);
                         }
