@@ -277,8 +277,15 @@ public final class DurableFs {
         }
     }
 
+    /**
+     * An HDFS output stream. After a failed write or sync, HDFS's {@code close()} throws the very
+     * same exception object again; a try-with-resources block would then call
+     * {@code e.addSuppressed(e)}, which replaces the real error (a quota or pipeline failure) with
+     * "Self-suppression not permitted". The error already thrown is therefore not thrown again.
+     */
     private static final class HadoopOutput implements DurableOutput {
         private final FSDataOutputStream out;
+        private IOException thrown;
 
         HadoopOutput(FSDataOutputStream out) {
             this.out = out;
@@ -286,7 +293,12 @@ public final class DurableFs {
 
         @Override
         public void write(byte[] bytes, int off, int len) throws IOException {
-            out.write(bytes, off, len);
+            try {
+                out.write(bytes, off, len);
+            } catch (IOException e) {
+                thrown = e;
+                throw e;
+            }
         }
 
         /**
@@ -296,7 +308,12 @@ public final class DurableFs {
          */
         @Override
         public void sync() throws IOException {
-            out.hsync();
+            try {
+                out.hsync();
+            } catch (IOException e) {
+                thrown = e;
+                throw e;
+            }
         }
 
         @Override
@@ -306,7 +323,13 @@ public final class DurableFs {
 
         @Override
         public void close() throws IOException {
-            out.close();
+            try {
+                out.close();
+            } catch (IOException e) {
+                if (e != thrown) {
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ final class PersistOutcomes implements CheckpointListener {
     private final TrainingTelemetry telemetry;
     private final AtomicLong lastStallNanos = new AtomicLong();
     private final AtomicReference<Long> finishedPersistNanos = new AtomicReference<>();
+    private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    private final AtomicLong publishedRound = new AtomicLong(-1);
 
     PersistOutcomes(TrainingTelemetry telemetry) {
         this.telemetry = telemetry;
@@ -32,13 +34,30 @@ final class PersistOutcomes implements CheckpointListener {
     @Override
     public void published(CheckpointRef ref, long bytes, long persistNanos) {
         telemetry.checkpointPersisted(persistNanos, bytes);
+        publishedRound.accumulateAndGet(ref.round(), Math::max);
         finishedPersistNanos.set(persistNanos);
     }
 
     @Override
     public void failed(long round, Throwable error) {
         telemetry.checkpointFailed();
+        lastFailure.set(error);
         LOG.warn("checkpoint of round {} failed: {}", round, error.toString());
+    }
+
+    /** The run resumed from a checkpoint of {@code round}. */
+    void restored(long round) {
+        publishedRound.accumulateAndGet(round, Math::max);
+    }
+
+    /** Round of the newest checkpoint this driver published or resumed from; -1 if none. */
+    long publishedRound() {
+        return publishedRound.get();
+    }
+
+    /** The error of the last persist that failed, or null. */
+    Throwable lastFailure() {
+        return lastFailure.get();
     }
 
     /** Gives the policy the cost of the last persist that finished since the previous call. */

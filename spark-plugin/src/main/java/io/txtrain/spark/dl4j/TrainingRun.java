@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -141,6 +142,7 @@ final class TrainingRun implements AutoCloseable {
             model.setUpdaterState(updater);
             model.setCounters(cursor.iteration(), Math.max(0, cursor.epoch()));
             lastCheckpointRound = cursor.round();
+            persists.restored(cursor.round());
             LOG.info("restored round {} (epoch {}, split {}/{}) from {}; {} committed round(s) to replay",
                     cursor.round(), cursor.epoch(), cursor.split() + 1, cursor.splitCount(),
                     plan.start().ref().path(), toReplay.size());
@@ -383,6 +385,11 @@ final class TrainingRun implements AutoCloseable {
         return runner.abortedRounds();
     }
 
+    /** Waits until no checkpoint persist is in flight; false on timeout. */
+    boolean awaitPersists(long timeout, TimeUnit unit) throws InterruptedException {
+        return run.checkpoints().awaitIdle(timeout, unit);
+    }
+
     /**
      * Records that training failed: no further round may run in this driver (a failed commit leaves
      * the log's tail unknown to it) and {@link #close} takes no final checkpoint.
@@ -404,8 +411,9 @@ final class TrainingRun implements AutoCloseable {
 
     /**
      * Takes a final checkpoint of uncheckpointed rounds, waits for persists, releases the directory.
-     * After a failure it only releases what it can, and never throws, so that the failure stays the
-     * error the caller sees.
+     * If that checkpoint cannot be written it still releases the directory, then throws: nothing
+     * committed is lost, but a restart will replay rounds. After a training failure it only
+     * releases what it can, and never throws, so that the failure stays the error the caller sees.
      */
     @Override
     public void close() {
@@ -420,10 +428,17 @@ final class TrainingRun implements AutoCloseable {
             }
             return;
         }
+        String finalCheckpointFailed = null;
         try {
-            if (cursor.round() > lastCheckpointRound && !(policy instanceof NoCheckpointPolicy)) {
-                run.checkpoints().awaitIdle(1, java.util.concurrent.TimeUnit.HOURS);
-                run.checkpoints().persistNow(snapshot());
+            // decided after the last background persist has ended: it may have failed
+            if (!(policy instanceof NoCheckpointPolicy) && run.checkpoints().awaitIdle(1, TimeUnit.HOURS)
+                    && cursor.round() > persists.publishedRound()) {
+                if (!run.checkpoints().persistNow(snapshot())) {
+                    finalCheckpointFailed = "the final checkpoint (round " + cursor.round() + ") of " + run.root()
+                            + " could not be written: " + persists.lastFailure() + ". All " + cursor.round()
+                            + " rounds are committed; a restart resumes from the newest valid checkpoint and replays"
+                            + " the rounds after it";
+                }
             }
             failureSubscription.close();
             run.close();
@@ -433,6 +448,9 @@ final class TrainingRun implements AutoCloseable {
             throw new IllegalStateException("txtrain: closing " + run.root() + " failed: " + e.getMessage(), e);
         } finally {
             configJson.destroy(false);
+        }
+        if (finalCheckpointFailed != null) {
+            throw new IllegalStateException("txtrain: " + finalCheckpointFailed);
         }
     }
 }

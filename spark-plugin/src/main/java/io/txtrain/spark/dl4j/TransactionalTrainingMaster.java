@@ -173,6 +173,11 @@ public final class TransactionalTrainingMaster
         return run.paramsSha256();
     }
 
+    /** Waits until no checkpoint persist is in flight (for tests); false on timeout. */
+    boolean awaitPersists(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+        return run == null || run.awaitPersists(timeout, unit);
+    }
+
     /** Finishes a checkpoint in flight and releases the checkpoint directory. Idempotent. */
     @Override
     public void close() {

@@ -22,8 +22,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.nd4j.linalg.api.buffer.DataType;
 
-import io.txtrain.core.checkpoint.CheckpointListener;
-import io.txtrain.core.checkpoint.CheckpointRef;
+import io.txtrain.bench.PersistTimer;
 import io.txtrain.core.log.RoundRecord;
 import io.txtrain.core.recovery.CoreSettings;
 import io.txtrain.core.recovery.OpenRun;
@@ -85,18 +84,7 @@ public final class CheckpointStallBenchmark {
         FlatState params = random(n, 1);
         FlatState updater = random(2 * n, 2);
         byte[] checksum = StateDigest.of(params, updater);
-        long[] persisted = {0};
-        CheckpointListener listener = new CheckpointListener() {
-            @Override
-            public void published(CheckpointRef ref, long bytes, long nanos) {
-                persisted[0] = nanos;
-            }
-
-            @Override
-            public void failed(long round, Throwable error) {
-                throw new IllegalStateException("persist failed", error);
-            }
-        };
+        PersistTimer listener = new PersistTimer();
         List<Long> async = new ArrayList<>();
         List<Long> sync = new ArrayList<>();
         List<Long> persist = new ArrayList<>();
@@ -120,7 +108,7 @@ public final class CheckpointStallBenchmark {
                         run.checkpoints().awaitIdle(1, TimeUnit.HOURS);
                         if (i >= 0) {
                             async.add(stall);
-                            persist.add(persisted[0]);
+                            persist.add(listener.lastNanos());
                         }
                     } else if (op == 1) { // synchronous: snapshot and persist before training goes on
                         run.checkpoints().persistNow(run.handOver(round, checksum,

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -109,6 +110,34 @@ class DriverFailureTest {
         var last = recoveries.get(recoveries.size() - 1);
         assertEquals(0, last.checkpointRound(), "resumed from the initial checkpoint");
         assertEquals(rounds, last.replayedRounds());
+    }
+
+    /**
+     * The periodic checkpoint of the last round fails in the background; storage recovers before
+     * close, which must then write that round's checkpoint instead of taking the failed one as done.
+     */
+    @Test
+    void closeRetriesAFailedCheckpointOfTheLastRound() throws Exception {
+        Path dir = tmp.resolve("run");
+        // 96 examples, 2 workers x batch 8, averaging 2: 3 rounds per epoch, a checkpoint every 3
+        TransactionalTrainingMaster tm = new TransactionalTrainingMaster.Builder(2, 1).batchSizePerWorker(8)
+                .averagingFrequency(2).rngSeed(99).checkpointDirectory(dir.toUri().toString())
+                .checkpointPolicy("every-rounds:3").build();
+        SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm);
+        net.fit(data);
+        assertTrue(tm.awaitPersists(1, TimeUnit.MINUTES));
+        assertEquals(List.of("ckpt-0000000000000000000-0000000001", "ckpt-0000000000000000003-0000000001"),
+                checkpoints(dir));
+        Path checkpoints = dir.resolve(DirLayout.CHECKPOINT_DIR);
+        Path aside = tmp.resolve("aside");
+        Files.move(checkpoints, aside);
+        Files.write(checkpoints, new byte[0]);
+        net.fit(data); // rounds 4-6; the checkpoint of round 6 fails
+        assertTrue(tm.awaitPersists(1, TimeUnit.MINUTES));
+        Files.delete(checkpoints);
+        Files.move(aside, checkpoints);
+        tm.close();
+        assertTrue(checkpoints(dir).contains("ckpt-0000000000000000006-0000000001"), checkpoints(dir).toString());
     }
 
     private static List<String> checkpoints(Path dir) throws Exception {
