@@ -151,7 +151,7 @@ public final class FaultCampaign {
             byKind.computeIfAbsent(o.kind(), k -> new ArrayList<>()).add(o);
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%d faults, seed %d, %d epochs of %d rounds, MLP hidden %d; %.1f min%n%n",
+        sb.append(String.format(Locale.ROOT, "%d faults, seed %d, %d epochs (%d rounds), MLP hidden %d; %.1f min%n%n",
                 outcomes.size(), seed, epochs, CampaignDriver.rounds(epochs), hidden, minutes));
         sb.append("| fault | count | runs finished | resubmits | committed rounds lost | corrupt states accepted"
                 + " | final checksum equal | error the user saw (last) | invariants |\n");

@@ -314,7 +314,8 @@ final class Trial {
 
     /** A second job is let loose on the directory while the first is training. */
     private String twoLiveJobs() throws Exception {
-        long at = randomRound(2, 6);
+        // far from the end: the second job runs a data-statistics job before it asks for the lease
+        long at = randomRound(2, reference.rounds() / 2);
         try (DriverRun first = startGated(); DriverRun second = startGated()) {
             if (!first.awaitStarted() || !second.awaitStarted() || !open(first) || !first.awaitRound(at)) {
                 second.awaitEnd();
