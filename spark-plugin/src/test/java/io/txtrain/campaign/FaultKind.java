@@ -10,7 +10,8 @@ enum FaultKind {
     CHECKPOINT_FLIP("flipped bit in the newest checkpoint", true),
     SEGMENT_FLIP("flipped bit in a sealed log segment", false),
     QUOTA("HDFS space quota runs out", true),
-    TWO_JOBS("two jobs on one directory", true);
+    TWO_JOBS("two jobs on one directory, both live", true),
+    STALLED_JOB("a stalled job's directory taken over by a second job", true);
 
     final String title;
     final boolean expectFinish;

@@ -70,7 +70,8 @@ final class Trial {
             case CHECKPOINT_FLIP -> checkpointFlip();
             case SEGMENT_FLIP -> segmentFlip();
             case QUOTA -> quota();
-            case TWO_JOBS -> random.nextBoolean() ? twoLiveJobs() : stalledJobTakenOver();
+            case TWO_JOBS -> twoLiveJobs();
+            case STALLED_JOB -> stalledJobTakenOver();
         };
         boolean finished = finalSha != null;
         lost += lostRounds.size();
@@ -314,10 +315,15 @@ final class Trial {
 
     /** A second job is let loose on the directory while the first is training. */
     private String twoLiveJobs() throws Exception {
-        // far from the end: the second job runs a data-statistics job before it asks for the lease
-        long at = randomRound(2, reference.rounds() / 2);
-        try (DriverRun first = startGated(); DriverRun second = startGated()) {
-            if (!first.awaitStarted() || !second.awaitStarted() || !open(first) || !first.awaitRound(at)) {
+        // early, so that the first job is still training when the second asks for the lease
+        long at = 2 + random.nextInt(4);
+        // one after the other: local-cluster names its executors' work folders after the second the
+        // application started in, and two drivers started in the same second collide there
+        try (DriverRun first = startGated(); DriverRun second = first.awaitStarted() ? startGated() : null) {
+            if (second == null || !second.awaitStarted() || !open(first) || !first.awaitRound(at)) {
+                if (second == null) {
+                    return ended(first);
+                }
                 second.awaitEnd();
                 return ended(first);
             }
@@ -346,8 +352,13 @@ final class Trial {
     /** The first job stops (SIGSTOP) past its lease timeout; a second takes over; the first continues. */
     private String stalledJobTakenOver() throws Exception {
         long at = randomRound(2, 8);
-        try (DriverRun first = startGated(); DriverRun second = startGated()) {
-            if (!first.awaitStarted() || !second.awaitStarted() || !open(first) || !first.awaitRound(at)) {
+        // one after the other: local-cluster names its executors' work folders after the second the
+        // application started in, and two drivers started in the same second collide there
+        try (DriverRun first = startGated(); DriverRun second = first.awaitStarted() ? startGated() : null) {
+            if (second == null || !second.awaitStarted() || !open(first) || !first.awaitRound(at)) {
+                if (second == null) {
+                    return ended(first);
+                }
                 second.awaitEnd();
                 return ended(first);
             }
