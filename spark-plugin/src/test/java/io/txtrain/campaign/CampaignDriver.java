@@ -17,7 +17,7 @@ import io.txtrain.spark.testing.TrainingFixtures;
 /**
  * The campaign's training job: a Spark driver on {@code local-cluster[2,1,1024]} (executors are
  * their own JVMs) with the txtrain plugin, training on a checkpoint directory. Prints
- * {@code STARTED}, then {@code ROUND r} after each committed round, {@code FINAL <sha256>} at the
+ * {@code STARTED} once its executors are up, then {@code ROUND r} after each committed round, {@code FINAL <sha256>} at the
  * end, or {@code ERROR <message chain>} and exit code 3 if training stopped with an exception.
  * With {@code gate} as the fifth argument it waits for a line on stdin after {@code STARTED}.
  * args: dirUri epochs hidden [checkpointsToRetain [gate]]
@@ -48,6 +48,8 @@ public final class CampaignDriver {
         }
         int code = 0;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            JavaRDD<DataSet> data = sc.parallelize(TrainingFixtures.blobs(EXAMPLES, 7), 3).cache();
+            data.count(); // executors up: they take tens of seconds to start on a loaded machine
             System.out.println("STARTED");
             System.out.flush();
             if (args.length > 4 && args[4].equals("gate")) {
@@ -66,7 +68,6 @@ public final class CampaignDriver {
                         System.out.flush();
                     }
                 }));
-                JavaRDD<DataSet> data = sc.parallelize(TrainingFixtures.blobs(EXAMPLES, 7), 3).cache();
                 SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(hidden), tm);
                 for (int e = 0; e < epochs; e++) {
                     net.fit(data);
