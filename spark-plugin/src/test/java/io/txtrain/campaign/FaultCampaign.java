@@ -166,7 +166,8 @@ public final class FaultCampaign {
                     os.size(), finished, os.stream().mapToInt(Outcome::resubmits).sum(),
                     os.stream().mapToLong(Outcome::lostRounds).sum(),
                     os.stream().mapToLong(Outcome::corruptAccepted).sum(),
-                    finished == 0 ? "— (stopped, as required)" : (equal == finished ? "yes" : "no") + " (" + equal + "/"
+                    finished == 0 ? (e.getKey().expectFinish ? "— (none finished)" : "— (stopped, as required)")
+                            : (equal == finished ? "yes" : "no") + " (" + equal + "/"
                             + finished + ")", shorten(error), broken == 0 ? "held" : "**" + broken + " broken**"));
         }
         sb.append("\nTrials:\n\n");

@@ -45,6 +45,7 @@ final class Trial {
     private int resubmits;
     private String note = "";
     private String otherViolation;
+    private String endedEarly;
 
     Trial(FaultKind kind, int number, HdfsProcess hdfs, Reference reference, long seed, File logDir, int epochs,
           int hidden) {
@@ -174,11 +175,8 @@ final class Trial {
 
     private String tornLogTail() throws Exception {
         long at = randomRound(2, 3);
-        try (DriverRun d = start()) {
-            if (!d.awaitRound(at)) {
-                return ended(d);
-            }
-            d.kill();
+        if (!startAndKillAfter(at)) {
+            return endedEarly;
         }
         LogChain chain = observe();
         Path head = new Path(layout.logDir(), chain.head());
@@ -201,11 +199,8 @@ final class Trial {
 
     private String checkpointFlip() throws Exception {
         long at = randomRound(8, 3);
-        try (DriverRun d = start()) {
-            if (!d.awaitRound(at)) {
-                return ended(d);
-            }
-            d.kill();
+        if (!startAndKillAfter(at)) {
+            return endedEarly;
         }
         LogChain before = observe();
         FileStatus newest = null;
@@ -241,19 +236,13 @@ final class Trial {
     /** Seals a segment by a takeover (kill, restart, kill), then flips a bit inside its trusted range. */
     private String segmentFlip() throws Exception {
         long at = randomRound(2, 8);
-        try (DriverRun d = start()) {
-            if (!d.awaitRound(at)) {
-                return ended(d);
-            }
-            d.kill();
+        if (!startAndKillAfter(at)) {
+            return endedEarly;
         }
         long sealedUpTo = observe().lastRound();
-        try (DriverRun d = start()) {
-            resubmits++;
-            if (!d.awaitRound(sealedUpTo + 1)) {
-                return ended(d);
-            }
-            d.kill();
+        resubmits++;
+        if (!startAndKillAfter(sealedUpTo + 1)) {
+            return endedEarly;
         }
         LogChain chain = observe();
         if (chain.segments().size() < 2) {
@@ -396,6 +385,21 @@ final class Trial {
             return io.txtrain.core.log.SegmentHeader.decode(new io.txtrain.core.codec.FrameReader(in,
                     successor.toString(), fs().getFileStatus(successor).getLen()).expect(RecordType.SEGMENT_HEADER)
                     .payload()).previousTrustedLength();
+        }
+    }
+
+    /**
+     * Starts a driver and SIGKILLs it once round {@code round} is committed. False if the run ended
+     * first; its final checksum (or null) is then in {@link #endedEarly}.
+     */
+    private boolean startAndKillAfter(long round) throws Exception {
+        try (DriverRun d = start()) {
+            if (!d.awaitRound(round)) {
+                endedEarly = ended(d);
+                return false;
+            }
+            d.kill();
+            return true;
         }
     }
 
