@@ -12,13 +12,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -37,11 +40,20 @@ import io.txtrain.spark.dl4j.TransactionalTrainingMaster;
  * <p>txtrain runs with the plugin on, so its checkpoint policy is the default {@code adaptive} one; the
  * plugin is loaded for all trainers alike.
  *
- * <p>args: dataDir trainImages model(mlp|cnn) epochs repeats master [workers [batchPerWorker [averagingFrequency]]]
+ * <p>args: dataDir trainImages model(mlp|cnn) epochs repeats master [workers [batchPerWorker [averagingFrequency
+ * [export|direct|direct-cached]]]]. The last picks how plain DL4J reads its RDD:
+ * <ul>
+ * <li>{@code export}, DL4J's default: the data is saved once as minibatch files and the rounds split their paths.
+ * DL4J allows it only for a {@code local[...]} master or a non-local default file system;</li>
+ * <li>{@code direct}: every round splits the cached DataSets ({@code MEMORY_ONLY_SER}) and repartitions them;</li>
+ * <li>{@code direct-cached}: Direct with the DataSets cached deserialised ({@code MEMORY_ONLY}) and no
+ * repartitioning of the splits, the cheapest Direct setting.</li>
+ * </ul>
  */
 public final class TrainingBenchmark {
     private static int batch;
     private static int averaging;
+    private static String approach;
 
     public static void main(String[] a) throws Exception {
         String data = a[0];
@@ -53,6 +65,8 @@ public final class TrainingBenchmark {
         int workers = a.length > 6 ? Integer.parseInt(a[6]) : 2;
         batch = a.length > 7 ? Integer.parseInt(a[7]) : 32;
         averaging = a.length > 8 ? Integer.parseInt(a[8]) : 5;
+        approach = a.length > 9 ? a[9] : "export";
+        plain(workers, null);
         IdxDataset train = IdxDataset.load(data, "train", n, new Configuration());
         IdxDataset testSet = IdxDataset.load(data, "t10k", 0, new Configuration());
         DataSet test = testSet.batch(0, testSet.size(), 10);
@@ -69,20 +83,24 @@ public final class TrainingBenchmark {
         try (JavaSparkContext sc = new JavaSparkContext(sconf)) {
             for (int r = 0; r < repeats; r++) {
                 add(results, "single JVM (no Spark)", single(conf, examples, test, epochs, workers));
-                add(results, "plain ParameterAveragingTrainingMaster", spark(sc, conf, examples, test, epochs, plain(workers)));
+                File export = Files.createTempDirectory("txtrain-bench-export").toFile();
+                add(results, "plain ParameterAveragingTrainingMaster", spark(sc, conf, examples, test, epochs,
+                        plain(workers, export.toURI().toString())));
+                FileUtils.deleteDirectory(export);
                 File dir = Files.createTempDirectory("txtrain-bench").toFile();
                 TransactionalTrainingMaster tx = new TransactionalTrainingMaster.Builder(workers, 1)
                         .batchSizePerWorker(batch).averagingFrequency(averaging).rngSeed(12345)
                         .checkpointDirectory(dir.toURI().toString()).build();
                 add(results, "txtrain (adaptive checkpoints)", spark(sc, conf, examples, test, epochs, tx));
                 tx.close();
+                FileUtils.deleteDirectory(dir);
                 System.err.printf("repeat %d done: %s%n", r + 1, summary(results));
             }
         }
         double plainEpoch = median(results.get("plain ParameterAveragingTrainingMaster"), 0);
         System.out.printf(Locale.ROOT, "%n%d training images, %s, %d epoch(s), master %s, %d workers, batch %d/worker,"
-                + " averaging frequency %d, %d repeats (medians)%n%n", n, model, epochs, master, workers, batch, averaging,
-                repeats);
+                + " averaging frequency %d, plain DL4J approach %s, %d repeats (medians)%n%n", n, model, epochs, master,
+                workers, batch, averaging, approach, repeats);
         System.out.println("| trainer | epoch time (s) | ratio to plain PATM | test accuracy | driver heap after training (MB) |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
@@ -93,9 +111,20 @@ public final class TrainingBenchmark {
         System.out.printf(Locale.ROOT, "%nmodel state: %d parameters%n", new MultiLayerNetwork(conf).numParams());
     }
 
-    private static ParameterAveragingTrainingMaster plain(int workers) {
-        return new ParameterAveragingTrainingMaster.Builder(workers, 1).batchSizePerWorker(batch).averagingFrequency(averaging)
-                .rngSeed(12345).rddTrainingApproach(RDDTrainingApproach.Direct).build();
+    private static ParameterAveragingTrainingMaster plain(int workers, String exportDir) {
+        ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(workers, 1)
+                .batchSizePerWorker(batch).averagingFrequency(averaging).rngSeed(12345);
+        switch (approach) {
+            case "export":
+                return b.rddTrainingApproach(RDDTrainingApproach.Export).exportDirectory(exportDir).build();
+            case "direct":
+                return b.rddTrainingApproach(RDDTrainingApproach.Direct).build();
+            case "direct-cached":
+                return b.rddTrainingApproach(RDDTrainingApproach.Direct).storageLevel(StorageLevel.MEMORY_ONLY())
+                        .repartionData(Repartition.Never).build();
+            default:
+                throw new IllegalArgumentException("approach must be export, direct or direct-cached, got '" + approach + "'");
+        }
     }
 
     /** {epoch seconds, accuracy, heap MB}. */
