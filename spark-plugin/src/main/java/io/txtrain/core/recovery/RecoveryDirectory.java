@@ -76,7 +76,7 @@ public final class RecoveryDirectory {
                     lease.previous() != null && !lease.previousReleased());
             RoundLogWriter log = RoundLogWriter.takeOver(fs, layout, lease.epoch(), settings.segmentBytes(), lease::check,
                     plan.chain(), event);
-            Retention retention = new Retention(store, log, settings.retain());
+            Retention retention = new Retention(store, log, settings.retain(), plan.untrusted());
             CheckpointWriter checkpoints = new CheckpointWriter(store, lease.epoch(), listener, ref -> retention.apply());
             LOG.info("opened {} as writer epoch {}: {}", root, lease.epoch(), describe(plan));
             return new OpenRun(root, lease, plan, log, checkpoints);

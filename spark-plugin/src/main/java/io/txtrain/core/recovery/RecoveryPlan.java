@@ -2,6 +2,8 @@ package io.txtrain.core.recovery;
 
 import java.util.List;
 
+import io.txtrain.core.checkpoint.CheckpointRef;
+
 import io.txtrain.core.checkpoint.VerifiedCheckpoint;
 import io.txtrain.core.log.LogChain;
 import io.txtrain.core.log.RoundRecord;
@@ -12,10 +14,11 @@ import io.txtrain.core.log.RoundRecord;
  *
  * @param start    the checkpoint to load, or null to start from the initial state
  * @param replay   committed rounds after {@code start}, to re-execute and verify against their records
- * @param rejected checkpoints skipped because they failed verification, with the reason
+ * @param rejected checkpoints skipped because they failed verification, each named with the reason
+ * @param untrusted the same checkpoints
  */
 public record RecoveryPlan(VerifiedCheckpoint start, List<RoundRecord> replay, long nextRound, LogChain chain,
-                           List<String> rejected) {
+                           List<String> rejected, List<CheckpointRef> untrusted) {
 
     public boolean fresh() {
         return start == null && chain.rounds().isEmpty();

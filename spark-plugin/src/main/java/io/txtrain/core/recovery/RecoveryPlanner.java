@@ -34,6 +34,7 @@ public final class RecoveryPlanner {
     public RecoveryPlan plan() throws IOException {
         LogChain chain = logReader.read();
         List<String> rejected = new ArrayList<>();
+        List<CheckpointRef> untrusted = new ArrayList<>();
         VerifiedCheckpoint start = null;
         for (CheckpointRef ref : checkpoints.list()) {
             try {
@@ -42,6 +43,7 @@ public final class RecoveryPlanner {
             } catch (CheckpointCorruptException e) {
                 LOG.warn("skipping checkpoint {}: {}", ref.path(), e.getMessage());
                 rejected.add(ref.path().getName() + ": " + e.getMessage());
+                untrusted.add(ref);
             }
         }
         long startRound = start == null ? 0 : start.round();
@@ -56,7 +58,8 @@ public final class RecoveryPlanner {
             }
         }
         long next = Math.max(chain.lastRound(), startRound) + 1;
-        return new RecoveryPlan(start, List.copyOf(replay), next, chain, List.copyOf(rejected));
+        return new RecoveryPlan(start, List.copyOf(replay), next, chain, List.copyOf(rejected),
+                List.copyOf(untrusted));
     }
 
     /**

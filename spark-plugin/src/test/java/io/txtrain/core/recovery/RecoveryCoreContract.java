@@ -256,6 +256,44 @@ abstract class RecoveryCoreContract {
     }
 
     /**
+     * A checkpoint that recovery rejected does not count towards K = 2: the older trusted one it
+     * would displace stays until K trusted checkpoints are newer, and then both go.
+     */
+    @Test
+    void retentionDoesNotCountCheckpointsThatRecoveryRejected() throws Exception {
+        URI dir = fs().newDir("retention-untrusted");
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 3);
+            assertTrue(checkpoint(run, 3));
+            commit(run, 4, 6);
+            assertTrue(checkpoint(run, 6));
+        }
+        fs().rewrite(new Path(fs().layout(dir).checkpoint(6, 1), DirLayout.BLOB_PREFIX + "params"), b -> {
+            b[b.length / 2] ^= 0x10;
+            return b;
+        });
+        try (OpenRun run = open(dir)) {
+            assertPlan(run.plan(), 3, 6);
+            commit(run, 7, 9);
+            assertTrue(checkpoint(run, 9));
+            assertEquals(List.of(9L, 6L, 3L), rounds(store(dir).list()),
+                    "the rejected checkpoint of round 6 does not count; round 3 is the second trusted one");
+            commit(run, 10, 12);
+            assertTrue(checkpoint(run, 12));
+            assertEquals(List.of(12L, 9L), rounds(store(dir).list()), "older than the second trusted one: deleted");
+        }
+        fs().rewrite(new Path(fs().layout(dir).checkpoint(12, 2), DirLayout.BLOB_PREFIX + "params"), b -> {
+            b[b.length / 2] ^= 0x10;
+            return b;
+        });
+        assertPlan(inspect(dir), 9, 12);
+    }
+
+    private static List<Long> rounds(List<CheckpointRef> refs) {
+        return refs.stream().map(CheckpointRef::round).toList();
+    }
+
+    /**
      * The log holds the record of round {@code oldestKept}, no segment whose rounds are all before
      * it, and no file that is not on the chain.
      */
