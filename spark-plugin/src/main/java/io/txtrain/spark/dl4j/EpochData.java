@@ -26,11 +26,14 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
     private final JavaPairRDD<Integer, Placed<P>> laidOut;
     private final RoundSchedule schedule;
     private final String fingerprint;
+    private final PackedInput<P> input;
 
-    private EpochData(JavaPairRDD<Integer, Placed<P>> laidOut, RoundSchedule schedule, String fingerprint) {
+    private EpochData(JavaPairRDD<Integer, Placed<P>> laidOut, RoundSchedule schedule, String fingerprint,
+                      PackedInput<P> input) {
         this.laidOut = laidOut;
         this.schedule = schedule;
         this.fingerprint = fingerprint;
+        this.input = input;
     }
 
     /** Object count, per-partition offsets and content hash of an input RDD, in input order. */
@@ -38,15 +41,45 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
     }
 
     /**
-     * Counts and fingerprints the data: one Spark job. The fingerprint is a polynomial hash of the
-     * objects' hashes in input order, so it does not depend on how the input is partitioned.
+     * The input of one fit call, packed and hashed once and cached ({@code storage}), with its
+     * {@link Stats}. The layout of the epoch reads it instead of the input, and it is released
+     * once the layout no longer needs it, or on {@link #close()}.
      */
-    static <T, P extends java.io.Serializable> Stats stats(JavaRDD<T> data, ObjectFitter<T, P> fitter) {
-        List<long[]> stats = data.mapPartitionsWithIndex((idx, it) -> {
+    static final class PackedInput<P extends java.io.Serializable> implements AutoCloseable {
+        private final JavaRDD<Placed<P>> packed;
+        private final Stats stats;
+
+        private PackedInput(JavaRDD<Placed<P>> packed, Stats stats) {
+            this.packed = packed;
+            this.stats = stats;
+        }
+
+        Stats stats() {
+            return stats;
+        }
+
+        @Override
+        public void close() {
+            packed.unpersist(false);
+        }
+    }
+
+    /**
+     * Packs, hashes, counts and fingerprints the data: one Spark job. The fingerprint is a
+     * polynomial hash of the objects' hashes in input order, so it does not depend on how the input
+     * is partitioned.
+     */
+    static <T, P extends java.io.Serializable> PackedInput<P> pack(JavaRDD<T> data, ObjectFitter<T, P> fitter,
+                                                                   StorageLevel storage) {
+        JavaRDD<Placed<P>> packed = data.map(t -> {
+            P obj = fitter.pack(t);
+            return new Placed<>(-1, fitter.hash(obj), obj); // position: set by the layout
+        }).persist(storage);
+        List<long[]> stats = packed.mapPartitionsWithIndex((idx, it) -> {
             long n = 0;
             long h = 0;
             while (it.hasNext()) {
-                h = h * FINGERPRINT_BASE + Seeds.mix(fitter.hash(fitter.pack(it.next())));
+                h = h * FINGERPRINT_BASE + Seeds.mix(it.next().hash);
                 n++;
             }
             return List.of(new long[] {idx, n, h}).iterator();
@@ -59,7 +92,7 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
             total += s[1];
             fp = fp * power(FINGERPRINT_BASE, s[1]) + s[2];
         }
-        return new Stats(total, offsets, String.format("%d:%016x", total, fp));
+        return new PackedInput<>(packed, new Stats(total, offsets, String.format("%d:%016x", total, fp)));
     }
 
     private static final long FINGERPRINT_BASE = 0x9E3779B97F4A7C15L | 1;
@@ -77,27 +110,35 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
     }
 
     /** Lays the data out for {@code epoch}: one partition per (round, worker). Lazy; cached on first use. */
-    static <T, P extends java.io.Serializable> EpochData<P> layOut(JavaRDD<T> data, Stats stats,
-                                   ObjectFitter<T, P> fitter, int workers,
+    static <P extends java.io.Serializable> EpochData<P> layOut(PackedInput<P> input, int workers,
                                    int objectsPerWorker, long rngSeed, int epoch, StorageLevel storage) {
+        Stats stats = input.stats();
         RoundSchedule schedule = new RoundSchedule(stats.objects(), workers, objectsPerWorker);
         EpochPermutation perm = new EpochPermutation(stats.objects(), Seeds.epochSeed(rngSeed, epoch));
         long[] offsets = stats.offsets();
-        JavaPairRDD<Integer, Placed<P>> laid = data.mapPartitionsWithIndex(
-                (Integer idx, Iterator<T> it) -> {
+        JavaPairRDD<Integer, Placed<P>> laid = input.packed.mapPartitionsWithIndex(
+                (Integer idx, Iterator<Placed<P>> it) -> {
                     List<Tuple2<Integer, Placed<P>>> out = new ArrayList<>();
                     long i = offsets[idx];
                     while (it.hasNext()) {
+                        Placed<P> p = it.next();
                         long pos = perm.apply(i++);
-                        P obj = fitter.pack(it.next());
-                        out.add(new Tuple2<>(schedule.partition(pos), new Placed<>(pos, fitter.hash(obj), obj)));
+                        out.add(new Tuple2<>(schedule.partition(pos), new Placed<>(pos, p.hash, p.object)));
                     }
                     return out.iterator();
                 }, true)
                 .mapToPair(t -> t)
                 .partitionBy(new IndexPartitioner(schedule.splitCount() * workers))
                 .persist(storage);
-        return new EpochData<>(laid, schedule, stats.fingerprint());
+        return new EpochData<>(laid, schedule, stats.fingerprint(), input);
+    }
+
+    /**
+     * Releases the packed input once a round of this epoch has run: the layout's shuffle then holds
+     * all of it (Spark recomputes lost shuffle output from the input, deterministically).
+     */
+    void releaseInput() {
+        input.close();
     }
 
     RoundSchedule schedule() {
@@ -120,6 +161,7 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
     @Override
     public void close() {
         laidOut.unpersist(false);
+        input.close();
     }
 
     private static final class SplitFilter extends AbstractFunction1<Object, Object> implements java.io.Serializable {

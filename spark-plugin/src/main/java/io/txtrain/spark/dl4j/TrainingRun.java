@@ -163,7 +163,7 @@ final class TrainingRun implements AutoCloseable {
     }
 
     /** Trains one epoch ({@code epoch} = the caller's fit count), skipping rounds already committed. */
-    <T, P extends java.io.Serializable> void fitEpoch(int epoch, JavaRDD<T> data, EpochData.Stats stats,
+    <T, P extends java.io.Serializable> void fitEpoch(int epoch, EpochData.PackedInput<P> input,
                                                       ObjectFitter<T, P> fitter) throws IOException {
         if (cursor.covers(epoch)) {
             LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch, cursor.round(),
@@ -181,7 +181,7 @@ final class TrainingRun implements AutoCloseable {
                     + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + epoch
                     + "; call fit once per epoch, in the same order as the run that wrote the directory");
         }
-        try (EpochData<P> laid = EpochData.layOut(data, stats, fitter, averaging.workers(), averaging.objectsPerWorker(),
+        try (EpochData<P> laid = EpochData.layOut(input, averaging.workers(), averaging.objectsPerWorker(),
                 averaging.rngSeed(), epoch, averaging.storageLevel())) {
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {
@@ -193,6 +193,9 @@ final class TrainingRun implements AutoCloseable {
                     throw new TrainingStoppedException(cursor.round());
                 }
                 round(laid, epoch, split, fitter);
+                if (split == startSplit) {
+                    laid.releaseInput();
+                }
             }
         }
         for (TrainingListener l : listeners) {

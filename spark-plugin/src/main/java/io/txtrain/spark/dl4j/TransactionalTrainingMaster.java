@@ -112,8 +112,8 @@ public final class TransactionalTrainingMaster
     private <T, P extends java.io.Serializable> void fit(JavaSparkContext sc,
             java.util.function.Supplier<ModelAdapter> model, JavaRDD<T> data, ObjectFitter<T, P> fitter) {
         int epoch = fitCalls;
-        try {
-            EpochData.Stats stats = EpochData.stats(data, fitter);
+        try (EpochData.PackedInput<P> input = EpochData.pack(data, fitter, storageLevel)) {
+            EpochData.Stats stats = input.stats();
             if (run == null) {
                 TxtrainSettings settings = TxtrainSettings.from(sc.getConf(), explicitSettings).validate();
                 int workers = numWorkers != null ? numWorkers : sc.defaultParallelism();
@@ -127,7 +127,7 @@ public final class TransactionalTrainingMaster
             run.requireUsable();
             run.collectStats(collectTrainingStats ? this.stats : null);
             run.stopWhen(() -> stopRequested);
-            run.fitEpoch(epoch, data, stats, fitter);
+            run.fitEpoch(epoch, input, fitter);
             fitCalls++;
         } catch (TrainingStoppedException e) {
             throw e;

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,15 +74,41 @@ class LocalDeterminismTest {
     @Test
     void dataFingerprintIsStableAndIndependentOfPartitioning() {
         List<DataSet> examples = TrainingFixtures.blobs(EXAMPLES, 7);
-        String reference = EpochData.stats(data, new ObjectFitter.DataSets()).fingerprint();
+        String reference = fingerprint(data);
         for (int partitions : new int[] {1, 2, 5, 7, 3, 3, 3}) {
-            assertEquals(reference, EpochData.stats(sc.parallelize(examples, partitions), new ObjectFitter.DataSets())
-                    .fingerprint(), partitions + " partitions");
+            assertEquals(reference, fingerprint(sc.parallelize(examples, partitions)), partitions + " partitions");
         }
         List<DataSet> changed = new java.util.ArrayList<>(examples);
         java.util.Collections.swap(changed, 0, 1);
-        assertTrue(!reference.equals(EpochData.stats(sc.parallelize(changed, 3), new ObjectFitter.DataSets())
-                .fingerprint()), "order matters");
+        assertTrue(!reference.equals(fingerprint(sc.parallelize(changed, 3))), "order matters");
+    }
+
+    private static String fingerprint(JavaRDD<DataSet> rdd) {
+        try (EpochData.PackedInput<PackedArrays> in = EpochData.pack(rdd, new ObjectFitter.DataSets(),
+                StorageLevel.MEMORY_ONLY())) {
+            return in.stats().fingerprint();
+        }
+    }
+
+    /** The fingerprint pass caches the packed input, so the epoch's layout does not read the input again. */
+    @Test
+    void eachFitReadsItsInputOnce() throws Exception {
+        org.apache.spark.util.LongAccumulator reads = sc.sc().longAccumulator("input reads");
+        JavaRDD<DataSet> counted = sc.parallelize(TrainingFixtures.blobs(EXAMPLES, 7), 3).map(ds -> {
+            reads.add(1);
+            return ds;
+        });
+        TransactionalTrainingMaster tm = master(tmp.resolve("reads")).build();
+        SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm);
+        net.fit(counted);
+        assertEquals(EXAMPLES, reads.value(), "first epoch");
+        net.fit(counted);
+        assertEquals(2L * EXAMPLES, reads.value(), "second epoch");
+        assertEquals(2L * EXAMPLES / (2 * 8 * 2), tm.committedRound());
+        tm.close();
+        var cached = new java.util.HashMap<>(scala.collection.JavaConverters.mapAsJavaMap(sc.sc().getPersistentRDDs()));
+        cached.remove(data.id());
+        assertTrue(cached.isEmpty(), "nothing of the fits left cached: " + cached);
     }
 
     @Test
