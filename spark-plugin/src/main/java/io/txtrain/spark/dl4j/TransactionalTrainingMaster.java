@@ -330,6 +330,10 @@ public final class TransactionalTrainingMaster
             return this;
         }
 
+        /**
+         * How each fit caches its input, packed, until the epoch's first round has run, and the epoch's
+         * laid-out data until the epoch ends. Default {@code MEMORY_AND_DISK}.
+         */
         public Builder storageLevel(StorageLevel level) {
             this.storageLevel = level;
             return this;
