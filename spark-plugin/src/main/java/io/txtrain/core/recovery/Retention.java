@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import org.apache.hadoop.fs.Path;
 
 import io.txtrain.core.checkpoint.CheckpointRef;
 import io.txtrain.core.checkpoint.CheckpointStore;
