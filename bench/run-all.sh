@@ -17,6 +17,6 @@ run training-cnn-cluster  bench/training-benchmark.sh "$DATA" 60000 cnn 1 3 'loc
 run core                  bench/core-benchmark.sh
 run checkpoint-stall      bench/checkpoint-stall.sh both 1,10,50 5
 run recovery-1m           bench/recovery-benchmark.sh 62500 3 1
-run recovery-10m          bench/recovery-benchmark.sh 625000 1 1
+run recovery-10m          bench/recovery-benchmark.sh 625000 3 1
 run policy-simulation     bench/policy-simulation.sh
 echo "tables in $OUT" >&2
