@@ -25,14 +25,11 @@ import scala.runtime.AbstractFunction1;
 final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
     private final JavaPairRDD<Integer, Placed<P>> laidOut;
     private final RoundSchedule schedule;
-    private final String fingerprint;
     private final PackedInput<P> input;
 
-    private EpochData(JavaPairRDD<Integer, Placed<P>> laidOut, RoundSchedule schedule, String fingerprint,
-                      PackedInput<P> input) {
+    private EpochData(JavaPairRDD<Integer, Placed<P>> laidOut, RoundSchedule schedule, PackedInput<P> input) {
         this.laidOut = laidOut;
         this.schedule = schedule;
-        this.fingerprint = fingerprint;
         this.input = input;
     }
 
@@ -130,7 +127,7 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
                 .mapToPair(t -> t)
                 .partitionBy(new IndexPartitioner(schedule.splitCount() * workers))
                 .persist(storage);
-        return new EpochData<>(laid, schedule, stats.fingerprint(), input);
+        return new EpochData<>(laid, schedule, input);
     }
 
     /**
@@ -143,11 +140,6 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
 
     RoundSchedule schedule() {
         return schedule;
-    }
-
-    /** Count and content hash of the whole input, in input order. */
-    String fingerprint() {
-        return fingerprint;
     }
 
     /** The partitions of one split (round within the epoch), one per worker, in worker order. */

@@ -171,10 +171,7 @@ abstract class RecoveryCoreContract {
         Path params = new Path(newest, DirLayout.BLOB_PREFIX + "params");
         String why = switch (damage) {
             case FLIPPED_BYTE_IN_BLOB -> {
-                fs().rewrite(params, b -> {
-                    b[b.length / 2] ^= 0x10;
-                    return b;
-                });
+                flipByteInParams(dir, 4, 1);
                 yield "CRC32C mismatch";
             }
             case MISSING_MANIFEST -> {
@@ -228,7 +225,7 @@ abstract class RecoveryCoreContract {
                 if (r % 8 == 0) {
                     assertTrue(checkpoint(run, r));
                     published.add(r);
-                    List<Long> kept = store(dir).list().stream().map(CheckpointRef::round).toList();
+                    List<Long> kept = rounds(store(dir).list());
                     List<Long> newest = new ArrayList<>(published.subList(Math.max(0, published.size() - 2),
                             published.size()));
                     java.util.Collections.reverse(newest);
@@ -268,10 +265,7 @@ abstract class RecoveryCoreContract {
             commit(run, 4, 6);
             assertTrue(checkpoint(run, 6));
         }
-        fs().rewrite(new Path(fs().layout(dir).checkpoint(6, 1), DirLayout.BLOB_PREFIX + "params"), b -> {
-            b[b.length / 2] ^= 0x10;
-            return b;
-        });
+        flipByteInParams(dir, 6, 1);
         try (OpenRun run = open(dir)) {
             assertPlan(run.plan(), 3, 6);
             commit(run, 7, 9);
@@ -282,11 +276,15 @@ abstract class RecoveryCoreContract {
             assertTrue(checkpoint(run, 12));
             assertEquals(List.of(12L, 9L), rounds(store(dir).list()), "older than the second trusted one: deleted");
         }
-        fs().rewrite(new Path(fs().layout(dir).checkpoint(12, 2), DirLayout.BLOB_PREFIX + "params"), b -> {
+        flipByteInParams(dir, 12, 2);
+        assertPlan(inspect(dir), 9, 12);
+    }
+
+    private void flipByteInParams(URI dir, long round, long writerEpoch) throws IOException {
+        fs().rewrite(new Path(fs().layout(dir).checkpoint(round, writerEpoch), DirLayout.BLOB_PREFIX + "params"), b -> {
             b[b.length / 2] ^= 0x10;
             return b;
         });
-        assertPlan(inspect(dir), 9, 12);
     }
 
     private static List<Long> rounds(List<CheckpointRef> refs) {
