@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms6g -Xmx6g -XX:+UseParallelGC -XX:+AlwaysPreTouch}" \
-  exec bench/java-main spark-plugin io.txtrain.spark.dl4j.CheckpointStallBenchmark "${1:-both}" "${2:-1,10,50}" \
+  exec bench/java-main txtrain-spark io.txtrain.spark.dl4j.CheckpointStallBenchmark "${1:-both}" "${2:-1,10,50}" \
   "${3:-5}" "${4:-${TMPDIR:-/tmp}}"

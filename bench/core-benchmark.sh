@@ -10,8 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN_OFFLINE=${MVN_OFFLINE--o}
-CP_FILE=spark-plugin/target/bench-classpath.txt
-mvn -q $MVN_OFFLINE -B -pl spark-plugin test-compile dependency:build-classpath \
+CP_FILE=txtrain-core/target/bench-classpath.txt
+mvn -q $MVN_OFFLINE -B -pl txtrain-core test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/$CP_FILE"
 # Java 17 module opens (the same as the tests use: the parent pom's txtrain.addOpens).
 ADD_OPENS=$(sed -n "s:.*<txtrain.addOpens>\(--add-opens.*\)</txtrain.addOpens>.*:\1:p" pom.xml | head -1)
@@ -28,5 +28,5 @@ echo
 # shellcheck disable=SC2086
 exec java $ADD_OPENS -Xms4g -Xmx4g -XX:+UseParallelGC -XX:+AlwaysPreTouch -Xlog:gc*=warning \
     -Dlog4j2.level=WARN \
-    -cp "spark-plugin/target/test-classes:spark-plugin/target/classes:$(cat "$CP_FILE")" \
+    -cp "txtrain-core/target/test-classes:txtrain-core/target/classes:$(cat "$CP_FILE")" \
     io.txtrain.bench.CoreBenchmark "$@"

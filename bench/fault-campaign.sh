@@ -5,4 +5,4 @@
 #        [--hidden=2048] [--work=target/campaign] [--report=target/campaign/report.md]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx2g}" exec bench/java-main spark-plugin io.txtrain.campaign.FaultCampaign "$@"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx2g}" exec bench/java-main txtrain-spark io.txtrain.campaign.FaultCampaign "$@"

@@ -7,10 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/gpu-check
-mvn -q -B -ntp -pl spark-plugin compile dependency:build-classpath -Dmdep.outputFile=target/gpu-cp.txt >&2
+mvn -q -B -ntp -pl txtrain-spark -am compile dependency:build-classpath -Dmdep.outputFile=target/gpu-cp.txt >&2
 rm -rf "$out" && mkdir -p "$out/classes"
-cp -r spark-plugin/target/classes/io "$out/classes/"
-cp "$(tr ':' '\n' < spark-plugin/target/gpu-cp.txt | grep '/slf4j-api-')" "$out/slf4j-api.jar"
+cp -r txtrain-core/target/classes/io "$out/classes/"
+cp -r txtrain-spark/target/classes/io "$out/classes/"
+cp "$(tr ':' '\n' < txtrain-spark/target/gpu-cp.txt | grep '/slf4j-api-')" "$out/slf4j-api.jar"
 javac -cp "$out/classes:$out/slf4j-api.jar" -d "$out" bench/gpu-check/GpuCheck.java
 jlink --add-modules java.base,java.logging --strip-debug --no-man-pages --no-header-files --compress=2 --output "$out/jre"
 [ "${1:-}" = "--bundle-only" ] && exit 0

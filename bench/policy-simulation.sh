@@ -5,5 +5,5 @@
 # or -Dsim.conf=spark.txtrain.checkpoint.epochEarlyFraction=1.0 (adaptive settings overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec mvn -q -o -pl spark-plugin test-compile exec:java \
+exec mvn -q -o -pl txtrain-core test-compile exec:java \
   -Dexec.classpathScope=test -Dexec.mainClass=io.txtrain.bench.PolicySimulation "$@"

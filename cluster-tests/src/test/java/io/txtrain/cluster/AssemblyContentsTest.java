@@ -1,0 +1,64 @@
+package io.txtrain.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.junit.jupiter.api.Test;
+
+/** The assembly holds what txtrain needs at run time and nothing that a Spark 3.5 distribution has. */
+class AssemblyContentsTest {
+    @Test
+    void noClassOfTheAssemblyIsAlsoInSparksJars() throws IOException {
+        Set<String> assembly = entries(SparkDistribution.ASSEMBLY);
+        List<String> clashes = new ArrayList<>();
+        try (Stream<Path> jars = Files.list(SparkDistribution.fromBuild().home().resolve("jars"))) {
+            for (Path jar : (Iterable<Path>) jars::iterator) {
+                for (String e : entries(jar)) {
+                    if (e.endsWith(".class") && assembly.contains(e)) {
+                        clashes.add(jar.getFileName() + ": " + e);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), clashes.subList(0, Math.min(clashes.size(), 20)),
+                clashes.size() + " classes of the assembly are also in the Spark distribution");
+    }
+
+    @Test
+    void holdsTxtrainDl4jAndTheNativeBackendButNoTestOrClusterJars() throws IOException {
+        Set<String> e = entries(SparkDistribution.ASSEMBLY);
+        for (String needed : List.of("io/txtrain/core/recovery/RecoveryPlanner.class",
+                "io/txtrain/spark/plugin/TxtrainPlugin.class", "io/txtrain/spark/dl4j/TransactionalTrainingMaster.class",
+                "io/txtrain/spark/ml/TxtrainClassifier.class", "io/txtrain/cli/Txtrain.class",
+                "org/deeplearning4j/spark/impl/multilayer/SparkDl4jMultiLayer.class",
+                "org/nd4j/linalg/cpu/nativecpu/CpuBackend.class")) {
+            assertTrue(e.contains(needed), "the assembly lacks " + needed);
+        }
+        assertTrue(e.stream().anyMatch(n -> n.startsWith("org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/")),
+                "the assembly lacks ND4J's linux-x86_64 natives");
+        for (String prefix : List.of("org/apache/spark/", "scala/", "org/apache/hadoop/", "org/slf4j/",
+                "org/apache/logging/log4j/", "org/junit/", "junit/", "com/esotericsoftware/kryo/",
+                "io/txtrain/cluster/", "io/txtrain/examples/")) {
+            assertTrue(e.stream().noneMatch(n -> n.startsWith(prefix)), "the assembly holds " + prefix);
+        }
+    }
+
+    private static Set<String> entries(Path jar) throws IOException {
+        Set<String> out = new HashSet<>();
+        try (ZipFile z = new ZipFile(jar.toFile())) {
+            z.stream().map(ZipEntry::getName).forEach(out::add);
+        }
+        return out;
+    }
+}

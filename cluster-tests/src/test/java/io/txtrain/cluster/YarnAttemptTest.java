@@ -1,0 +1,152 @@
+package io.txtrain.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.server.MiniYARNCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.txtrain.core.log.RecoveryEvent;
+import io.txtrain.core.recovery.RecoveryDirectory;
+import io.txtrain.core.recovery.RecoveryPlan;
+
+/**
+ * Spark on a real YARN (MiniYARNCluster: ResourceManager and NodeManager, containers as separate
+ * processes) with HDFS (MiniDFSCluster): {@code spark-submit --master yarn --deploy-mode cluster} with
+ * {@code spark.yarn.maxAppAttempts=2} and the assembly in {@code --jars}. The driver (the
+ * ApplicationMaster's JVM) is SIGKILLed mid-training; YARN starts attempt 2, which resumes from the
+ * last committed round and ends with the fault-free checksum.
+ */
+class YarnAttemptTest {
+    static final List<String> EXAMPLE_ARGS = List.of("--epochs", "1", "--limit", "1600", "--workers", "2");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void secondApplicationAttemptResumesAfterTheDriverIsKilled() throws Exception {
+        SparkDistribution dist = SparkDistribution.fromBuild();
+        Configuration hconf = new Configuration();
+        hconf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
+        MiniDFSCluster hdfs = new MiniDFSCluster.Builder(hconf).numDataNodes(1).build();
+        YarnConfiguration yconf = new YarnConfiguration(hdfs.getConfiguration(0));
+        yconf.setInt(YarnConfiguration.NM_PMEM_MB, 8192);
+        yconf.setInt(YarnConfiguration.NM_VCORES, 4);
+        yconf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
+        yconf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
+        yconf.setInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, 2);
+        yconf.set("yarn.scheduler.capacity.maximum-am-resource-percent", "1.0");
+        yconf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, false);
+        MiniYARNCluster yarn = new MiniYARNCluster("txtrain-yarn", 1, 1, 1);
+        try {
+            hdfs.waitActive();
+            yarn.init(yconf);
+            yarn.start();
+            FileSystem fs = hdfs.getFileSystem();
+            String nn = fs.getUri().toString();
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(new File("../data/fashion-mnist-subset").getAbsolutePath()),
+                    new org.apache.hadoop.fs.Path("/data/fmnist"));
+            Path confDir = Files.createDirectories(tmp.resolve("hadoop-conf"));
+            Configuration clientConf = new Configuration(yarn.getConfig());
+            clientConf.set("fs.defaultFS", nn);
+            try (OutputStream out = Files.newOutputStream(confDir.resolve("yarn-site.xml"))) {
+                clientConf.writeXml(out);
+            }
+            String expected = StandaloneSubmitTest.embeddedChecksum(dist, tmp);
+
+            String ckpt = nn + "/runs/yarn";
+            String javaHome = System.getProperty("java.home");
+            List<String> args = new ArrayList<>(List.of("--master", "yarn", "--deploy-mode", "cluster",
+                    "--class", "io.txtrain.examples.FashionMnistExample",
+                    "--jars", "local:" + SparkDistribution.ASSEMBLY,
+                    "--driver-memory", "1g", "--executor-memory", "1g", "--num-executors", "2",
+                    "--executor-cores", "1",
+                    "--conf", "spark.yarn.maxAppAttempts=2",
+                    "--conf", "spark.yarn.am.attemptFailuresValidityInterval=1h",
+                    "--conf", "spark.yarn.jars=local:" + dist.home().resolve("jars") + "/*",
+                    "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + javaHome,
+                    "--conf", "spark.executorEnv.JAVA_HOME=" + javaHome,
+                    "--conf", "spark.plugins=io.txtrain.spark.plugin.TxtrainPlugin",
+                    "--conf", "spark.driver.extraJavaOptions=" + SparkDistribution.ADD_OPENS,
+                    SparkDistribution.EXAMPLES.toString(),
+                    "--data", nn + "/data/fmnist", "--checkpoint-dir", ckpt));
+            args.addAll(EXAMPLE_ARGS);
+            ProcessBuilder pb = new ProcessBuilder(dist.sparkClass("org.apache.spark.deploy.SparkSubmit", args))
+                    .redirectOutput(tmp.resolve("submit.out").toFile()).redirectError(tmp.resolve("submit.err").toFile());
+            dist.environment(pb.environment());
+            pb.environment().put("HADOOP_CONF_DIR", confDir.toString());
+            Process submit = pb.start();
+
+            long atKill = awaitCommitted(hconf, ckpt, 2, 600);
+            ProcessHandle driver = driverProcess().orElseThrow(() -> new AssertionError("no ApplicationMaster process"));
+            driver.destroyForcibly();
+            assertTrue(driver.onExit().get(60, TimeUnit.SECONDS) != null);
+
+            assertTrue(submit.waitFor(900, TimeUnit.SECONDS), "the application did not finish; see " + tmp);
+            assertEquals(0, submit.exitValue(), "the application failed; see " + tmp.resolve("submit.err"));
+            Path stdout = driverStdout(Path.of(yarn.getConfig().get(YarnConfiguration.NM_LOG_DIRS).split(",")[0]));
+            List<String> lines = Files.readAllLines(stdout);
+            assertEquals("model sha256=" + expected, lines.get(lines.size() - 1), "final model equals the embedded run's");
+
+            RecoveryPlan plan = RecoveryDirectory.inspect(java.net.URI.create(ckpt), hconf);
+            List<RecoveryEvent> starts = plan.chain().recoveries();
+            RecoveryEvent restart = starts.get(starts.size() - 1);
+            assertTrue(restart.writerEpoch() >= 2 && restart.previousCrashed(), "attempt 2 took over: " + starts);
+            assertTrue(restart.nextRound() > 1 && restart.nextRound() >= atKill,
+                    "resumed at round " + restart.nextRound() + ", not from the start (killed after " + atKill + ")");
+        } finally {
+            yarn.stop();
+            hdfs.shutdown();
+        }
+    }
+
+    private static long awaitCommitted(Configuration conf, String dir, long rounds, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                long c = RecoveryDirectory.inspect(java.net.URI.create(dir), conf).lastCommittedRound();
+                if (c >= rounds) {
+                    return c;
+                }
+            } catch (java.io.IOException notYet) {
+                // directory not created yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("fewer than " + rounds + " rounds committed after " + seconds + " s");
+    }
+
+    private static Optional<ProcessHandle> driverProcess() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("org.apache.spark.deploy.yarn.ApplicationMaster")
+                        && c.contains("FashionMnistExample")).orElse(false))
+                .findFirst();
+    }
+
+    /** The stdout of the ApplicationMaster container that printed the model checksum. */
+    private static Path driverStdout(Path logs) throws Exception {
+        try (Stream<Path> files = Files.walk(logs)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().equals("stdout")).toList()) {
+                if (Files.readString(p).contains("model sha256=")) {
+                    return p;
+                }
+            }
+        }
+        throw new AssertionError("no container printed the model checksum; see " + logs);
+    }
+}

@@ -1,0 +1,205 @@
+package io.txtrain.core.config;
+
+import static io.txtrain.core.config.ConfigBuilder.conf;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.txtrain.core.policy.PolicySpec;
+
+/**
+ * Every {@code spark.txtrain.*} key, declared once: name, type, default, validation and
+ * documentation. {@code conf/spark-defaults.conf.template} and the README's configuration table are
+ * generated from these declarations ({@link ConfigDocs}) and a test keeps them equal.
+ */
+public final class TxtrainConfig {
+    public static final String PREFIX = "spark.txtrain.";
+    private static final List<ConfigEntry<?>> ENTRIES = new ArrayList<>();
+
+    static final String DIR_SECTION = "Checkpoint directory and log";
+    static final String POLICY_SECTION = "Checkpoint policy";
+    static final String ROUNDS_SECTION = "Rounds and replay";
+    static final String LEASE_SECTION = "Writer lease (one live driver per checkpoint directory)";
+    static final String MONITOR_SECTION = "Plugin: executor load monitoring, failure tracking, metrics";
+    static final String CONF_SECTION = "Configuration checks";
+
+    // --- checkpoint directory and log
+    public static final ConfigEntry<String> DIR = conf(PREFIX + "checkpoint.dir").section(DIR_SECTION)
+            .doc("Checkpoint directory URI (hdfs://... on a cluster, file:///... or a path locally); required.")
+            .string("a URI", s -> !s.isBlank(), null, "hdfs:///txtrain/my-run");
+    public static final ConfigEntry<Short> PERMISSION = conf(PREFIX + "dir.permission").section(DIR_SECTION)
+            .doc("Permission of the directories txtrain creates, octal.")
+            .octalMode((short) 0700);
+    public static final ConfigEntry<Integer> RETAIN = conf(PREFIX + "checkpoint.retain").section(DIR_SECTION)
+            .doc("Published checkpoints kept; older ones and the log they cover are deleted.")
+            .intAtLeast(1, 2);
+    public static final ConfigEntry<Long> SEGMENT_BYTES = conf(PREFIX + "log.segmentBytes").section(DIR_SECTION)
+            .doc("Size at which the round log starts a new segment.")
+            .bytesAtLeast(4096, 64L << 20, "64m");
+
+    // --- checkpoint policy
+    public static final ConfigEntry<String> POLICY = conf(PREFIX + "checkpoint.policy").section(POLICY_SECTION)
+            .doc("When to checkpoint; unset = adaptive with the plugin, every-rounds:10 without.")
+            .string(PolicySpec.FORMS, s -> PolicySpec.parse(PREFIX + "checkpoint.policy", s) != null, null,
+                    "adaptive");
+    public static final ConfigEntry<Double> OVERHEAD_BUDGET = conf(PREFIX + "checkpoint.overheadBudget")
+            .section(POLICY_SECTION)
+            .doc("Adaptive: share of wall time checkpoint stalls may take while no failure is observed.")
+            .number("a fraction in (0, 1)", v -> v > 0 && v < 1, 0.01);
+    public static final ConfigEntry<Duration> MIN_INTERVAL = conf(PREFIX + "checkpoint.minInterval")
+            .section(POLICY_SECTION).doc("Adaptive: lower bound of the checkpoint interval.")
+            .duration(Duration.ZERO, true, Duration.ofSeconds(10), "10s");
+    public static final ConfigEntry<Duration> MAX_INTERVAL = conf(PREFIX + "checkpoint.maxInterval")
+            .section(POLICY_SECTION).doc("Adaptive: upper bound of the checkpoint interval (>= minInterval).")
+            .duration(Duration.ZERO, true, Duration.ofHours(1), "1h");
+    public static final ConfigEntry<Double> SATURATION = conf(PREFIX + "checkpoint.saturation")
+            .section(POLICY_SECTION).doc("Adaptive: cluster load at or above which a due checkpoint is deferred.")
+            .number("a fraction in (0, 1]", v -> v > 0 && v <= 1, 0.9);
+    public static final ConfigEntry<Double> DEFER_SLACK = conf(PREFIX + "checkpoint.deferSlack")
+            .section(POLICY_SECTION)
+            .doc("Adaptive: how far past the interval a deferral may go, as a fraction of the interval.")
+            .number("a number >= 0 (fraction of the interval)", v -> v >= 0, 0.25);
+    public static final ConfigEntry<Double> EPOCH_EARLY_FRACTION = conf(PREFIX + "checkpoint.epochEarlyFraction")
+            .section(POLICY_SECTION)
+            .doc("Adaptive: share of the interval after which an epoch boundary triggers an early checkpoint.")
+            .number("a fraction in (0, 1]", v -> v > 0 && v <= 1, 0.5);
+    public static final ConfigEntry<Duration> INITIAL_COST = conf(PREFIX + "checkpoint.initialCost")
+            .section(POLICY_SECTION).doc("Adaptive: checkpoint stall assumed until one has been measured.")
+            .duration(Duration.ZERO, true, Duration.ofSeconds(10), "10s");
+    public static final ConfigEntry<Duration> MTBF_PRIOR = conf(PREFIX + "mtbf.prior").section(POLICY_SECTION)
+            .doc("Adaptive: MTBF assumed before any failure is observed.")
+            .duration(Duration.ZERO, true, Duration.ofHours(6), "6h");
+    public static final ConfigEntry<Double> MTBF_PRIOR_WEIGHT = conf(PREFIX + "mtbf.priorWeight")
+            .section(POLICY_SECTION).doc("Adaptive: how many prior-length failure-free stretches the prior is worth.")
+            .number("a number > 0", v -> v > 0, 1);
+    public static final ConfigEntry<Duration> BURST_WINDOW = conf(PREFIX + "mtbf.burstWindow").section(POLICY_SECTION)
+            .doc("Adaptive: failures this close to an event's first failure count as the same event.")
+            .duration(Duration.ZERO, false, Duration.ofSeconds(60), "60s");
+
+    // --- rounds and replay
+    public static final ConfigEntry<Integer> MAX_ATTEMPTS = conf(PREFIX + "round.maxAttempts").section(ROUNDS_SECTION)
+            .doc("Attempts of one round (a failed Spark job aborts the attempt) before the job fails.")
+            .intAtLeast(1, 3);
+    public static final ConfigEntry<Duration> EXECUTOR_WAIT = conf(PREFIX + "round.executorWait")
+            .section(ROUNDS_SECTION).doc("How long an aborted round waits for executors to come back before retrying.")
+            .duration(Duration.ZERO, false, Duration.ofSeconds(120), "120s");
+    public static final ConfigEntry<Boolean> ACCEPT_REPLAY_MISMATCH = conf(PREFIX + "replay.acceptMismatch")
+            .section(ROUNDS_SECTION).doc("Continue when a replayed round does not reproduce its logged checksum.")
+            .bool(false);
+
+    // --- writer lease
+    public static final ConfigEntry<Duration> LEASE_HEARTBEAT = conf(PREFIX + "lease.heartbeat").section(LEASE_SECTION)
+            .doc("How often the driver refreshes its lease.")
+            .duration(Duration.ZERO, true, Duration.ofSeconds(5), "5s");
+    public static final ConfigEntry<Duration> LEASE_TIMEOUT = conf(PREFIX + "lease.timeout").section(LEASE_SECTION)
+            .doc("Age after which a lease not refreshed is stale and may be taken over.")
+            .duration(Duration.ZERO, true, Duration.ofSeconds(30), "30s");
+    public static final ConfigEntry<Duration> LEASE_ACQUIRE_WAIT = conf(PREFIX + "lease.acquireWait")
+            .section(LEASE_SECTION).doc("How long a new driver waits for a live lease to become stale before failing.")
+            .duration(Duration.ZERO, false, Duration.ZERO, "0s");
+
+    // --- plugin monitoring
+    public static final ConfigEntry<Duration> MONITOR_INTERVAL = conf(PREFIX + "monitor.interval")
+            .section(MONITOR_SECTION).doc("How often each executor samples CPU, heap, GC, running tasks and GPUs.")
+            .duration(Duration.ofMillis(100), true, Duration.ofSeconds(1), "1s");
+    public static final ConfigEntry<Duration> MONITOR_WINDOW = conf(PREFIX + "monitor.window").section(MONITOR_SECTION)
+            .doc("How far back the driver's per-executor and cluster load windows reach (>= the interval).")
+            .duration(Duration.ZERO, true, Duration.ofSeconds(60), "60s");
+    public static final ConfigEntry<Boolean> MONITOR_GPU = conf(PREFIX + "monitor.gpu").section(MONITOR_SECTION)
+            .doc("Whether executors query nvidia-smi for GPU utilisation and memory.")
+            .bool(true);
+    public static final ConfigEntry<Duration> MONITOR_GPU_TIMEOUT = conf(PREFIX + "monitor.gpuTimeout")
+            .section(MONITOR_SECTION)
+            .doc("Longest wait for one nvidia-smi query; a slower one is killed and the sample has no GPU fields.")
+            .duration(Duration.ZERO, true, Duration.ofSeconds(2), "2s");
+
+    // --- configuration checks
+    public static final ConfigEntry<Boolean> ALLOW_UNKNOWN_KEYS = conf(PREFIX + "conf.allowUnknownKeys")
+            .section(CONF_SECTION)
+            .doc("Unknown spark.txtrain.* keys (a misspelling) stop the job at startup; true only warns.")
+            .bool(false);
+
+    // --- testing only
+    public static final ConfigEntry<String> FAIL_TASKS = conf(PREFIX + "test.failTasks").internal()
+            .doc("Makes matching task attempts throw: round:partition:taskAttempt[@roundAttempt],...")
+            .string("round:partition:taskAttempt[@roundAttempt],...", s -> true, null, "3:1:0");
+
+    private TxtrainConfig() {
+    }
+
+    static synchronized <T> ConfigEntry<T> register(ConfigEntry<T> e) {
+        for (ConfigEntry<?> o : ENTRIES) {
+            if (o.key().equals(e.key())) {
+                throw new IllegalStateException("configuration key declared twice: " + e.key());
+            }
+        }
+        ENTRIES.add(e);
+        return e;
+    }
+
+    /** Every declared entry, in declaration order. */
+    public static List<ConfigEntry<?>> entries() {
+        return Collections.unmodifiableList(ENTRIES);
+    }
+
+    public static Optional<ConfigEntry<?>> find(String key) {
+        return ENTRIES.stream().filter(e -> e.key().equals(key)).findFirst();
+    }
+
+    /**
+     * The keys under {@link #PREFIX} that no entry declares, each with the closest declared key
+     * (null where nothing is close).
+     */
+    public static Map<String, String> unknownKeys(Collection<String> keys) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            if (k.startsWith(PREFIX) && find(k).isEmpty()) {
+                out.put(k, closest(k));
+            }
+        }
+        return out;
+    }
+
+    /** The declared key with the smallest edit distance to {@code key}, if within a third of its length. */
+    static String closest(String key) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (ConfigEntry<?> e : ENTRIES) {
+            if (e.internal()) {
+                continue;
+            }
+            int d = editDistance(key.toLowerCase(java.util.Locale.ROOT), e.key().toLowerCase(java.util.Locale.ROOT));
+            if (d < bestD) {
+                bestD = d;
+                best = e.key();
+            }
+        }
+        int tail = key.length() - PREFIX.length();
+        return bestD <= Math.max(2, tail / 3) ? best : null;
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
