@@ -67,7 +67,8 @@ public final class ConfigBuilder {
 
     /** A duration of at least {@code min} (strictly more than zero when {@code min} is zero and positive). */
     ConfigEntry<Duration> duration(Duration min, boolean positive, Duration def, String defText) {
-        String bound = positive && min.isZero() ? "> 0" : ">= " + Durations.format(min.toMillis() / 1000.0);
+        String bound = positive && min.isZero() ? "> 0"
+                : ">= " + (min.toMillis() % 1000 != 0 ? min.toMillis() + "ms" : Durations.format(min.toSeconds()));
         return create("a duration " + bound + ", " + Durations.FORMS, s -> {
             double sec = Durations.parseSeconds(s);
             if (!Double.isFinite(sec) || sec < 0 || (positive && sec == 0)) {
