@@ -47,9 +47,13 @@ class AssemblyContentsTest {
         }
         assertTrue(e.stream().anyMatch(n -> n.startsWith("org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/")),
                 "the assembly lacks ND4J's linux-x86_64 natives");
-        for (String prefix : List.of("org/apache/spark/", "scala/", "org/apache/hadoop/", "org/slf4j/",
-                "org/apache/logging/log4j/", "org/junit/", "junit/", "com/esotericsoftware/kryo/",
-                "io/txtrain/cluster/", "io/txtrain/examples/")) {
+        for (String absent : List.of("org/apache/spark/SparkContext.class", "scala/Option.class",
+                "org/apache/hadoop/fs/FileSystem.class", "org/slf4j/Logger.class",
+                "org/apache/logging/log4j/Logger.class", "com/esotericsoftware/kryo/Kryo.class")) {
+            assertTrue(!e.contains(absent), "the assembly holds " + absent);
+        }
+        for (String prefix : List.of("org/junit/", "junit/", "org/apache/hadoop/hdfs/server/", "io/txtrain/cluster/",
+                "io/txtrain/examples/", "io/txtrain/testing/")) {
             assertTrue(e.stream().noneMatch(n -> n.startsWith(prefix)), "the assembly holds " + prefix);
         }
     }

@@ -25,9 +25,15 @@ public final class SparkDistribution {
     public static final String ADD_OPENS = System.getProperty("txtrain.addOpens", "");
 
     private final Path home;
+    private final Path hadoopConfDir;
 
     public SparkDistribution(Path home) {
+        this(home, null);
+    }
+
+    private SparkDistribution(Path home, Path hadoopConfDir) {
         this.home = home;
+        this.hadoopConfDir = hadoopConfDir;
         if (!Files.isDirectory(home.resolve("jars"))) {
             throw new IllegalStateException("no Spark distribution at " + home + " (run through Maven)");
         }
@@ -37,6 +43,11 @@ public final class SparkDistribution {
     public static SparkDistribution fromBuild() {
         return new SparkDistribution(Paths.get(System.getProperty("txtrain.sparkDist", "target/spark-dist"))
                 .toAbsolutePath());
+    }
+
+    /** The same distribution with {@code HADOOP_CONF_DIR} set (YARN, HDFS client settings). */
+    public SparkDistribution withHadoopConfDir(Path dir) {
+        return new SparkDistribution(home, dir);
     }
 
     public Path home() {
@@ -62,8 +73,9 @@ public final class SparkDistribution {
         }
         List<String> built = new ArrayList<>();
         for (String a : new String(out, StandardCharsets.UTF_8).split("\0")) {
-            if (!a.isEmpty()) {
-                built.add(a);
+            String arg = built.isEmpty() ? a.strip() : a; // the launcher starts its output with a line break
+            if (!arg.isEmpty()) {
+                built.add(arg);
             }
         }
         return built;
@@ -76,7 +88,12 @@ public final class SparkDistribution {
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.remove("SPARK_CONF_DIR");
-        env.remove("HADOOP_CONF_DIR");
+        env.remove("YARN_CONF_DIR");
+        if (hadoopConfDir == null) {
+            env.remove("HADOOP_CONF_DIR");
+        } else {
+            env.put("HADOOP_CONF_DIR", hadoopConfDir.toString());
+        }
     }
 
     /** A JVM running {@code mainClass} with Spark's jars plus {@code extraJars}, without Spark's launcher. */

@@ -50,7 +50,8 @@ class YarnAttemptTest {
         yconf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
         yconf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
         yconf.setInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, 2);
-        yconf.set("yarn.scheduler.capacity.maximum-am-resource-percent", "1.0");
+        yconf.set(YarnConfiguration.RM_SCHEDULER,
+                "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler");
         yconf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, false);
         MiniYARNCluster yarn = new MiniYARNCluster("txtrain-yarn", 1, 1, 1);
         try {
@@ -62,7 +63,13 @@ class YarnAttemptTest {
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(new File("../data/fashion-mnist-subset").getAbsolutePath()),
                     new org.apache.hadoop.fs.Path("/data/fmnist"));
             Path confDir = Files.createDirectories(tmp.resolve("hadoop-conf"));
-            Configuration clientConf = new Configuration(yarn.getConfig());
+            // what a cluster's yarn-site.xml and core-site.xml say: YARN's addresses and the default file system
+            Configuration clientConf = new Configuration(false);
+            for (java.util.Map.Entry<String, String> e : yarn.getConfig()) {
+                if (e.getKey().startsWith("yarn.")) {
+                    clientConf.set(e.getKey(), e.getValue());
+                }
+            }
             clientConf.set("fs.defaultFS", nn);
             try (OutputStream out = Files.newOutputStream(confDir.resolve("yarn-site.xml"))) {
                 clientConf.writeXml(out);
@@ -85,21 +92,29 @@ class YarnAttemptTest {
                     "--conf", "spark.driver.extraJavaOptions=" + SparkDistribution.ADD_OPENS,
                     SparkDistribution.EXAMPLES.toString(),
                     "--data", nn + "/data/fmnist", "--checkpoint-dir", ckpt));
+            // YARN containers do not inherit the NodeManager's environment: the BLAS kernel choice this
+            // machine makes through OPENBLAS_* (part of the numeric environment) is passed on explicitly
+            System.getenv().forEach((k, v) -> {
+                if (k.startsWith("OPENBLAS_")) {
+                    args.addAll(0, List.of("--conf", "spark.yarn.appMasterEnv." + k + "=" + v,
+                            "--conf", "spark.executorEnv." + k + "=" + v));
+                }
+            });
             args.addAll(EXAMPLE_ARGS);
-            ProcessBuilder pb = new ProcessBuilder(dist.sparkClass("org.apache.spark.deploy.SparkSubmit", args))
+            SparkDistribution onYarn = dist.withHadoopConfDir(confDir);
+            ProcessBuilder pb = new ProcessBuilder(onYarn.sparkClass("org.apache.spark.deploy.SparkSubmit", args))
                     .redirectOutput(tmp.resolve("submit.out").toFile()).redirectError(tmp.resolve("submit.err").toFile());
-            dist.environment(pb.environment());
-            pb.environment().put("HADOOP_CONF_DIR", confDir.toString());
+            onYarn.environment(pb.environment());
             Process submit = pb.start();
 
-            long atKill = awaitCommitted(hconf, ckpt, 2, 600);
+            long atKill = awaitCommitted(hconf, ckpt, 2, 600, submit);
             ProcessHandle driver = driverProcess().orElseThrow(() -> new AssertionError("no ApplicationMaster process"));
             driver.destroyForcibly();
             assertTrue(driver.onExit().get(60, TimeUnit.SECONDS) != null);
 
             assertTrue(submit.waitFor(900, TimeUnit.SECONDS), "the application did not finish; see " + tmp);
             assertEquals(0, submit.exitValue(), "the application failed; see " + tmp.resolve("submit.err"));
-            Path stdout = driverStdout(Path.of(yarn.getConfig().get(YarnConfiguration.NM_LOG_DIRS).split(",")[0]));
+            Path stdout = driverStdout(yarn.getTestWorkDir().toPath());
             List<String> lines = Files.readAllLines(stdout);
             assertEquals("model sha256=" + expected, lines.get(lines.size() - 1), "final model equals the embedded run's");
 
@@ -115,9 +130,14 @@ class YarnAttemptTest {
         }
     }
 
-    private static long awaitCommitted(Configuration conf, String dir, long rounds, int seconds) throws Exception {
+    private static long awaitCommitted(Configuration conf, String dir, long rounds, int seconds, Process submit)
+            throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (System.currentTimeMillis() < deadline) {
+            if (!submit.isAlive()) {
+                throw new AssertionError("the application ended before " + rounds + " rounds were committed (exit "
+                        + submit.exitValue() + ")");
+            }
             try {
                 long c = RecoveryDirectory.inspect(java.net.URI.create(dir), conf).lastCommittedRound();
                 if (c >= rounds) {
