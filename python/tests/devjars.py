@@ -37,3 +37,8 @@ def dev_jars() -> List[str]:
         subprocess.run(cmd, check=True)
     deps = [p for p in out.read_text().strip().split(os.pathsep) if p]
     return [module_jar, *deps]
+
+
+if __name__ == "__main__":
+    # e.g. export TXTRAIN_JAR="$(python python/tests/devjars.py)" to use the Maven build's jars in Jupyter
+    print(os.pathsep.join(dev_jars()))
