@@ -67,6 +67,7 @@ final class TrainingRun implements AutoCloseable {
     /** Checksum of (params, updater) as committed in the log; null when it must be computed. */
     private byte[] stateChecksum;
     private Exception failure;
+    private boolean closed;
     private TrainingCursor cursor;
     private long lastCheckpointRound;
     private long lastCheckpointMillis = System.currentTimeMillis();
@@ -416,43 +417,91 @@ final class TrainingRun implements AutoCloseable {
      * If that checkpoint cannot be written it still releases the directory, then throws: nothing
      * committed is lost, but a restart will replay rounds. After a training failure it only
      * releases what it can, and never throws, so that the failure stays the error the caller sees.
+     * The directory is released on every path: when the thread is interrupted (the final
+     * checkpoint is then skipped, a persist already running is finished, and the interrupt status
+     * is restored), after the SparkContext was stopped, and when called again (a no-op).
      */
     @Override
     public void close() {
-        if (failure != null) {
-            try {
-                failureSubscription.close();
-                run.close();
-            } catch (Exception e) {
-                LOG.warn("closing {} after the error above: {}", run.root(), e.toString());
-            } finally {
-                configJson.destroy(false);
-            }
+        if (closed) {
             return;
         }
+        closed = true;
         String finalCheckpointFailed = null;
+        boolean interrupted = false;
         try {
-            // decided after the last background persist has ended: it may have failed
-            if (!(policy instanceof NoCheckpointPolicy) && run.checkpoints().awaitIdle(1, TimeUnit.HOURS)
-                    && cursor.round() > persists.publishedRound()) {
-                if (!run.checkpoints().persistNow(snapshot())) {
-                    finalCheckpointFailed = "the final checkpoint (round " + cursor.round() + ") of " + run.root()
-                            + " could not be written: " + persists.lastFailure() + ". All " + cursor.round()
-                            + " rounds are committed; a restart resumes from the newest valid checkpoint and replays"
-                            + " the rounds after it";
+            if (failure == null) {
+                finalCheckpointFailed = finalCheckpoint();
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            LOG.warn("closing {} was interrupted: no final checkpoint (all {} rounds are committed; a restart replays"
+                    + " the rounds after the newest checkpoint); releasing the directory", run.root(), cursor.round());
+        } finally {
+            interrupted |= Thread.interrupted(); // releasing must not be cut short by the interrupt
+            try {
+                release();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
-            failureSubscription.close();
-            run.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            throw new IllegalStateException("txtrain: closing " + run.root() + " failed: " + e.getMessage(), e);
-        } finally {
-            configJson.destroy(false);
         }
         if (finalCheckpointFailed != null) {
             throw new IllegalStateException("txtrain: " + finalCheckpointFailed);
+        }
+    }
+
+    /** The final checkpoint; a message if it could not be written, else null. */
+    private String finalCheckpoint() throws InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("interrupted before the final checkpoint");
+        }
+        // decided after the last background persist has ended: it may have failed
+        if (!(policy instanceof NoCheckpointPolicy) && run.checkpoints().awaitIdle(1, TimeUnit.HOURS)
+                && cursor.round() > persists.publishedRound()) {
+            if (!run.checkpoints().persistNow(snapshot())) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("final checkpoint interrupted");
+                }
+                return "the final checkpoint (round " + cursor.round() + ") of " + run.root()
+                        + " could not be written: " + persists.lastFailure() + ". All " + cursor.round()
+                        + " rounds are committed; a restart resumes from the newest valid checkpoint and replays"
+                        + " the rounds after it";
+            }
+        }
+        return null;
+    }
+
+    /** Stops failure tracking, finishes a persist in flight and releases the lease; never throws after a failure. */
+    private void release() {
+        try {
+            failureSubscription.close();
+        } catch (Exception e) {
+            LOG.warn("closing {}: {}", run.root(), e.toString());
+        }
+        try {
+            run.close();
+        } catch (IOException | RuntimeException e) {
+            if (failure != null) {
+                LOG.warn("closing {} after the error above: {}", run.root(), e.toString());
+            } else {
+                throw new IllegalStateException("txtrain: closing " + run.root() + " failed: " + e.getMessage(), e);
+            }
+        } finally {
+            destroyBroadcast();
+        }
+    }
+
+    /** The broadcast is gone with a stopped SparkContext; destroying it then would fail. */
+    private void destroyBroadcast() {
+        if (sc.sc().isStopped()) {
+            return;
+        }
+        try {
+            configJson.destroy(false);
+        } catch (RuntimeException e) {
+            LOG.debug("could not destroy the configuration broadcast", e);
         }
     }
 }

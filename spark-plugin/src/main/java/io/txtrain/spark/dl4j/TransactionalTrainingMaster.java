@@ -178,12 +178,20 @@ public final class TransactionalTrainingMaster
         return run == null || run.awaitPersists(timeout, unit);
     }
 
-    /** Finishes a checkpoint in flight and releases the checkpoint directory. Idempotent. */
+    /**
+     * Finishes a checkpoint in flight, takes a final checkpoint and releases the checkpoint directory.
+     * The directory is released on every path: after an interrupt (no final checkpoint; the interrupt
+     * status is kept), after the SparkContext was stopped, and after an error. Idempotent.
+     *
+     * @throws IllegalStateException if only the final checkpoint could not be written (the directory
+     *                               is released all the same, and nothing committed is lost)
+     */
     @Override
     public void close() {
-        if (run != null) {
-            run.close();
-            run = null;
+        TrainingRun r = run;
+        run = null;
+        if (r != null) {
+            r.close();
         }
     }
 
