@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.txtrain.core.checkpoint.CheckpointSnapshot;
+import io.txtrain.core.fs.UnreachableStoreException;
 import io.txtrain.core.log.RecoveryEvent;
 import io.txtrain.core.log.RoundRecord;
 import io.txtrain.core.policy.CheckpointPolicy;
@@ -117,7 +118,16 @@ final class TrainingRun implements AutoCloseable {
                             ? settings.get(TxtrainSettings.POLICY) : TxtrainSettings.DEFAULT_UNMONITORED_POLICY);
         }
         PersistOutcomes persists = new PersistOutcomes(telemetry);
-        OpenRun run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity, app, persists);
+        OpenRun run;
+        try {
+            run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity, app, persists);
+        } catch (IOException | IllegalArgumentException e) {
+            UnreachableStoreException unreachable = UnreachableStoreException.describe(dir, e);
+            if (unreachable != null) {
+                throw unreachable;
+            }
+            throw e;
+        }
         try {
             TrainingRun t = new TrainingRun(sc, model, averaging, settings, run, listeners, config, telemetry, persists);
             t.restore(run.plan());
@@ -377,6 +387,11 @@ final class TrainingRun implements AutoCloseable {
 
     long committedRound() {
         return cursor.round();
+    }
+
+    /** Epochs whose every round is committed. */
+    int completedEpochs() {
+        return cursor.epochComplete() ? cursor.epoch() + 1 : cursor.epoch();
     }
 
     /** SHA-256 of the current parameters. */

@@ -43,7 +43,9 @@ import io.txtrain.spark.TxtrainSettings;
  * on the same directory resumes at the next uncommitted round with bit-identical results.
  *
  * <p>Each {@code fit} call is one epoch: call it once per epoch, in the same order, as with DL4J.
- * Epochs already committed are skipped on resume. Call {@link #close()} (or stop the SparkContext)
+ * Epochs already committed are skipped on resume. A directory trained further than the fit calls
+ * ask for is not rolled back: its later state is what the network holds, a warning says so at
+ * {@link #close()}, and {@link #completedEpochs()} tells the caller. Call {@link #close()} (or stop the SparkContext)
  * when training is done to finish a checkpoint in flight and release the directory.
  */
 public final class TransactionalTrainingMaster
@@ -155,6 +157,17 @@ public final class TransactionalTrainingMaster
         stopRequested = true;
     }
 
+    /**
+     * Epochs whose every round is committed in the checkpoint directory, or 0 before the first fit.
+     * More than the number of {@code fit} calls made when the directory was trained further by an
+     * earlier run: those calls were skipped as already committed, and the network holds the
+     * directory's later state, not the state after the epochs asked for. Check this when a run may
+     * be asked for fewer epochs than its directory holds (the example refuses then).
+     */
+    public int completedEpochs() {
+        return run == null ? 0 : run.completedEpochs();
+    }
+
     /** Last committed round, or 0 before any. */
     public long committedRound() {
         return run == null ? 0 : run.committedRound();
@@ -191,6 +204,12 @@ public final class TransactionalTrainingMaster
         TrainingRun r = run;
         run = null;
         if (r != null) {
+            if (r.completedEpochs() > fitCalls && fitCalls > 0) {
+                LOG.warn("the checkpoint directory holds {} trained epochs (round {}), more than the {} fit call(s)"
+                        + " of this run: those were skipped, and the network holds the state after epoch {}, not"
+                        + " after epoch {}; use a new checkpoint directory for a shorter run",
+                        r.completedEpochs(), r.committedRound(), fitCalls, r.completedEpochs(), fitCalls);
+            }
             r.close();
         }
     }
