@@ -389,6 +389,11 @@ final class TrainingRun implements AutoCloseable {
         return cursor.round();
     }
 
+    /** The last round committed in the log (past {@link #committedRound()} while replaying). */
+    long lastLoggedRound() {
+        return run.nextRound() - 1;
+    }
+
     /** Epochs whose every round is committed. */
     int completedEpochs() {
         return cursor.epochComplete() ? cursor.epoch() + 1 : cursor.epoch();

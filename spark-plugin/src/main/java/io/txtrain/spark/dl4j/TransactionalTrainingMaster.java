@@ -137,6 +137,12 @@ public final class TransactionalTrainingMaster
             markFailed(e);
             throw new UncheckedIOException("txtrain: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            if (run != null && JobCancellation.isCancellation(e)) {
+                TrainingStoppedException stopped = new TrainingStoppedException(run.lastLoggedRound(),
+                        "its Spark job was cancelled (a notebook's Cancel, sc.cancelJobGroup or sc.cancelAllJobs)");
+                stopped.initCause(e);
+                throw stopped;
+            }
             markFailed(e);
             throw e;
         }
@@ -151,7 +157,9 @@ public final class TransactionalTrainingMaster
     /**
      * Asks training to stop cleanly: the round in progress finishes and is committed (or aborts),
      * then {@code fit} throws {@link TrainingStoppedException}. Safe to call from any thread, e.g. a
-     * signal or shutdown hook.
+     * signal or shutdown hook. Cancelling the Spark job (a notebook's Cancel, {@code sc.cancelJobGroup},
+     * {@code sc.cancelAllJobs}) is a stop request too: the round in flight is aborted and not retried,
+     * and {@code fit} throws {@link TrainingStoppedException}; running the job again resumes.
      */
     public void requestStop() {
         stopRequested = true;
