@@ -118,22 +118,51 @@ final class TrainingRun implements AutoCloseable {
                             ? settings.get(TxtrainSettings.POLICY) : TxtrainSettings.DEFAULT_UNMONITORED_POLICY);
         }
         PersistOutcomes persists = new PersistOutcomes(telemetry);
-        OpenRun run;
-        try {
-            run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity, app, persists);
-        } catch (IOException | IllegalArgumentException e) {
-            UnreachableStoreException unreachable = UnreachableStoreException.describe(dir, e);
-            if (unreachable != null) {
-                throw unreachable;
-            }
-            throw e;
-        }
+        OpenRun run = reaching(dir, () -> RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(),
+                identity, app, persists));
         try {
             TrainingRun t = new TrainingRun(sc, model, averaging, settings, run, listeners, config, telemetry, persists);
             t.restore(run.plan());
             return t;
         } catch (RuntimeException | IOException e) {
             run.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The number of workers the run in the configured directory was started with (its {@code FORMAT}),
+     * or empty for a new run: a run whose worker count was left to Spark's default parallelism keeps
+     * it when resumed on a cluster of another size.
+     */
+    static java.util.OptionalInt recordedWorkers(JavaSparkContext sc, TxtrainSettings settings) throws IOException {
+        URI dir = new Path(settings.checkpointDir()).toUri();
+        String w = reaching(dir, () -> RecoveryDirectory.runAttributes(dir, sc.hadoopConfiguration()))
+                .get(AveragingSettings.WORKERS);
+        if (w == null) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            return java.util.OptionalInt.of(Integer.parseInt(w));
+        } catch (NumberFormatException e) {
+            throw new IOException("the FORMAT of " + dir + " records " + AveragingSettings.WORKERS + " = '" + w
+                    + "', not a number: the directory is damaged");
+        }
+    }
+
+    private interface StoreCall<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs the first calls to a checkpoint directory's store; an unreachable store is named as such. */
+    private static <T> T reaching(URI dir, StoreCall<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (IOException | IllegalArgumentException e) {
+            UnreachableStoreException unreachable = UnreachableStoreException.describe(dir, e);
+            if (unreachable != null) {
+                throw unreachable;
+            }
             throw e;
         }
     }

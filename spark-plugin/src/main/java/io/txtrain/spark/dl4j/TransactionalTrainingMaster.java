@@ -118,7 +118,7 @@ public final class TransactionalTrainingMaster
             EpochData.Stats stats = input.stats();
             if (run == null) {
                 TxtrainSettings settings = TxtrainSettings.from(sc.getConf(), explicitSettings).validate();
-                int workers = numWorkers != null ? numWorkers : sc.defaultParallelism();
+                int workers = numWorkers != null ? numWorkers : defaultWorkers(sc, settings);
                 AveragingSettings avg = new AveragingSettings(workers, batchSizePerWorker, averagingFrequency,
                         rddDataSetNumExamples, saveUpdater, rngSeed, storageLevel);
                 run = TrainingRun.open(sc, model.get(), avg, settings, stats.fingerprint(), listeners);
@@ -146,6 +146,22 @@ public final class TransactionalTrainingMaster
             markFailed(e);
             throw e;
         }
+    }
+
+    /**
+     * Workers left to the builder's default: the count the run was started with when resuming (a
+     * restart that sees fewer executors keeps the schedule), else Spark's default parallelism.
+     */
+    private static int defaultWorkers(JavaSparkContext sc, TxtrainSettings settings) throws IOException {
+        java.util.OptionalInt recorded = TrainingRun.recordedWorkers(sc, settings);
+        if (recorded.isPresent()) {
+            if (recorded.getAsInt() != sc.defaultParallelism()) {
+                LOG.info("resuming with {} workers, as the run was started (Spark's default parallelism is now {})",
+                        recorded.getAsInt(), sc.defaultParallelism());
+            }
+            return recorded.getAsInt();
+        }
+        return sc.defaultParallelism();
     }
 
     private void markFailed(Exception e) {
@@ -311,10 +327,18 @@ public final class TransactionalTrainingMaster
         private boolean collectTrainingStats;
         private final Map<String, String> settings = new HashMap<>();
 
+        /**
+         * Workers left to Spark: a new run takes {@code sc.defaultParallelism()}; a resumed run keeps
+         * the count it was started with (recorded in the directory), whatever the cluster's size now.
+         */
         public Builder(int rddDataSetNumExamples) {
             this(null, rddDataSetNumExamples);
         }
 
+        /**
+         * @param numWorkers parameter-averaging workers; null: as {@link #Builder(int)}. An explicit count
+         *                   that differs from the one a resumed run was started with fails the resume.
+         */
         public Builder(Integer numWorkers, int rddDataSetNumExamples) {
             if (numWorkers != null && numWorkers < 1) {
                 throw new IllegalArgumentException("numWorkers must be >= 1, was " + numWorkers);
