@@ -66,6 +66,21 @@ class UnreachableStoreCliTest {
         assertTrue(r.err().get(0).contains("unknown host"), r.err().get(0));
     }
 
+    /** {@code bin/txtrain}'s JVM: the main class with the launcher's logging configuration. */
+    @Test
+    void commandLineProcessPrintsTheTwoLinesAndNothingElse() throws Exception {
+        String uri = "hdfs://127.0.0.1:" + SilentServer.closedPort() + "/runs/a";
+        List<String> cmd = new java.util.ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
+                "-Dlog4j2.configurationFile=" + new java.io.File("../conf/log4j2-cli.properties").getAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), Txtrain.class.getName(), "inspect", uri));
+        java.io.File err = java.io.File.createTempFile("txtrain-cli-", ".stderr", new java.io.File("target"));
+        Process p = new ProcessBuilder(cmd).redirectError(err).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "txtrain did not exit");
+        assertEquals(Command.PROBLEM, p.exitValue());
+        List<String> lines = java.nio.file.Files.readAllLines(err.toPath());
+        assertOneLineError(new Result(p.exitValue(), List.of(), lines), "inspect", uri);
+    }
+
     @Test
     void verbosePrintsTheStackTrace() throws Exception {
         String uri = "hdfs://127.0.0.1:" + SilentServer.closedPort() + "/runs/a";

@@ -12,7 +12,7 @@ public class TrainingStoppedException extends RuntimeException {
         this(lastCommittedRound, "on request");
     }
 
-    /** @param why why training stopped, e.g. "its Spark job was cancelled" */
+    /** @param why why training stopped, e.g. "because its Spark job was cancelled" */
     public TrainingStoppedException(long lastCommittedRound, String why) {
         super("training stopped " + why + "; round " + lastCommittedRound + " is the last committed one; run the"
                 + " same job again with the same checkpoint directory to resume");

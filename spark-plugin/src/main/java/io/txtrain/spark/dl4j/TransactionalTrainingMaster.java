@@ -139,7 +139,7 @@ public final class TransactionalTrainingMaster
         } catch (RuntimeException e) {
             if (run != null && JobCancellation.isCancellation(e)) {
                 TrainingStoppedException stopped = new TrainingStoppedException(run.lastLoggedRound(),
-                        "its Spark job was cancelled (a notebook's Cancel, sc.cancelJobGroup or sc.cancelAllJobs)");
+                        "because its Spark job was cancelled (a notebook's Cancel, sc.cancelJobGroup or sc.cancelAllJobs)");
                 stopped.initCause(e);
                 throw stopped;
             }
