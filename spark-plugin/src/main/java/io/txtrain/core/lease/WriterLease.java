@@ -89,7 +89,24 @@ public final class WriterLease implements AutoCloseable {
                 }
             }
             if (why == null) {
-                return takeOver(fs, layout, settings, application, minEpoch, current, holder);
+                long epoch = Math.max(minEpoch, holder == null ? 0 : holder.epoch()) + 1;
+                LeaseRecord mine = LeaseRecord.forThisProcess(epoch, application);
+                Path p = layout.lease(epoch);
+                try (var out = fs.create(p, true)) {
+                    out.write(FrameCodec.encode(RecordType.LEASE, mine.encode()));
+                    out.sync();
+                } catch (FileAlreadyExistsException e) {
+                    LeaseRecord winner = read(fs, p);
+                    throw new LeaseConflictException("checkpoint directory " + layout.root()
+                            + " was just taken by another writer: " + winner.describe());
+                }
+                if (holder != null) {
+                    LOG.info("took over {} from stale {}", layout.root(), holder.describe());
+                }
+                WriterLease lease = new WriterLease(fs, layout, mine, holder,
+                        current != null && current.getModificationTime() == 0, settings);
+                lease.deleteOlderLeases();
+                return lease;
             }
             if (!announced) {
                 LOG.warn("the lease on {} belongs to {} ({}): waiting up to {} s (spark.txtrain.lease.timeout)"
@@ -100,28 +117,6 @@ public final class WriterLease implements AutoCloseable {
             }
             sleep(Math.max(10, Math.min(1000, settings.heartbeat().toMillis() / 2)));
         }
-    }
-
-    private static WriterLease takeOver(DurableFs fs, DirLayout layout, LeaseSettings settings, String application,
-                                        long minEpoch, FileStatus current, LeaseRecord holder) throws IOException {
-        long epoch = Math.max(minEpoch, holder == null ? 0 : holder.epoch()) + 1;
-        LeaseRecord mine = LeaseRecord.forThisProcess(epoch, application);
-        Path p = layout.lease(epoch);
-        try (var out = fs.create(p, true)) {
-            out.write(FrameCodec.encode(RecordType.LEASE, mine.encode()));
-            out.sync();
-        } catch (FileAlreadyExistsException e) {
-            LeaseRecord winner = read(fs, p);
-            throw new LeaseConflictException("checkpoint directory " + layout.root()
-                    + " was just taken by another writer: " + winner.describe());
-        }
-        if (holder != null) {
-            LOG.info("took over {} from stale {}", layout.root(), holder.describe());
-        }
-        WriterLease lease = new WriterLease(fs, layout, mine, holder,
-                current != null && current.getModificationTime() == 0, settings);
-        lease.deleteOlderLeases();
-        return lease;
     }
 
     /** Null if stale; otherwise why the lease counts as live. */
