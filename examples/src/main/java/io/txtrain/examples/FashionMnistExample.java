@@ -118,15 +118,16 @@ public final class FashionMnistExample {
                 tm.close();
                 throw e;
             }
-            if (tm.completedEpochs() > args.epochs()) {
-                int done = tm.completedEpochs();
+            if (tm.epochsStarted() > args.epochs()) {
+                int started = tm.epochsStarted();
+                String holds = tm.completedEpochs() == started ? "already holds " + started + " trained epochs"
+                        : "has already trained into epoch " + started;
                 long round = tm.committedRound();
                 tm.close();
-                throw new UsageError("checkpoint directory " + args.checkpointDir() + " already holds " + done
-                        + " trained epochs (round " + round + "), more than --epochs " + args.epochs()
-                        + "; nothing was trained and no model is reported. Use --epochs " + done
-                        + " or more to continue that run, or a new --checkpoint-dir to train " + args.epochs()
-                        + " epoch(s).");
+                throw new UsageError("checkpoint directory " + args.checkpointDir() + " " + holds + " (round " + round
+                        + "), more than --epochs " + args.epochs() + "; nothing was trained and no model is reported."
+                        + " Use --epochs " + started + " or more to continue that run, or a new --checkpoint-dir to"
+                        + " train " + args.epochs() + " epoch(s).");
             }
             Evaluation ev = net.getNetwork().evaluate(new SingletonDataSetIterator(test.batch(0, test.size(), 10)));
             System.out.printf(Locale.ROOT, "test accuracy %.4f on %d images; %d rounds committed, %d aborted%n",

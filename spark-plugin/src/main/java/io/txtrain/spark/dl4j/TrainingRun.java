@@ -423,6 +423,11 @@ final class TrainingRun implements AutoCloseable {
         return run.nextRound() - 1;
     }
 
+    /** Epochs with at least one committed round. */
+    int epochsStarted() {
+        return cursor.epoch() + 1;
+    }
+
     /** Epochs whose every round is committed. */
     int completedEpochs() {
         return cursor.epochComplete() ? cursor.epoch() + 1 : cursor.epoch();

@@ -45,7 +45,7 @@ import io.txtrain.spark.TxtrainSettings;
  * <p>Each {@code fit} call is one epoch: call it once per epoch, in the same order, as with DL4J.
  * Epochs already committed are skipped on resume. A directory trained further than the fit calls
  * ask for is not rolled back: its later state is what the network holds, a warning says so at
- * {@link #close()}, and {@link #completedEpochs()} tells the caller. Call {@link #close()} (or stop the SparkContext)
+ * {@link #close()}, and {@link #epochsStarted()} tells the caller. Call {@link #close()} (or stop the SparkContext)
  * when training is done to finish a checkpoint in flight and release the directory.
  */
 public final class TransactionalTrainingMaster
@@ -192,6 +192,15 @@ public final class TransactionalTrainingMaster
         return run == null ? 0 : run.completedEpochs();
     }
 
+    /**
+     * Epochs with at least one committed round in the checkpoint directory (the last may be partial),
+     * or 0 before the first fit. More than the number of {@code fit} calls made means the network
+     * holds state from a later epoch than the caller asked for.
+     */
+    public int epochsStarted() {
+        return run == null ? 0 : run.epochsStarted();
+    }
+
     /** Last committed round, or 0 before any. */
     public long committedRound() {
         return run == null ? 0 : run.committedRound();
@@ -228,11 +237,11 @@ public final class TransactionalTrainingMaster
         TrainingRun r = run;
         run = null;
         if (r != null) {
-            if (r.completedEpochs() > fitCalls && fitCalls > 0) {
-                LOG.warn("the checkpoint directory holds {} trained epochs (round {}), more than the {} fit call(s)"
-                        + " of this run: those were skipped, and the network holds the state after epoch {}, not"
-                        + " after epoch {}; use a new checkpoint directory for a shorter run",
-                        r.completedEpochs(), r.committedRound(), fitCalls, r.completedEpochs(), fitCalls);
+            if (r.epochsStarted() > fitCalls && fitCalls > 0) {
+                LOG.warn("the checkpoint directory has trained into epoch {} (round {}), past the {} fit call(s) of"
+                        + " this run: the network holds that later state, not the state after epoch {}; use a new"
+                        + " checkpoint directory for a shorter run", r.epochsStarted(), r.committedRound(), fitCalls,
+                        fitCalls);
             }
             r.close();
         }
