@@ -1,6 +1,8 @@
 package io.txtrain.examples;
 
 import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,10 +39,46 @@ public final class FashionMnistExample {
     private FashionMnistExample() {
     }
 
-    public static void main(String[] argv) throws Exception {
-        ExampleArgs args = ExampleArgs.parse(argv);
+    /**
+     * Exit codes: 0 trained (or the run was already finished), 1 an error (one line on stderr naming
+     * what to fix; --verbose adds the stack trace), 2 a usage error, including an --epochs below what
+     * the checkpoint directory already holds, 128+N stopped by signal N (resumable).
+     */
+    public static void main(String[] argv) {
+        List<String> rest = new ArrayList<>(Arrays.asList(argv));
+        boolean verbose = rest.remove("--verbose");
+        int code;
+        try {
+            code = run(rest.toArray(new String[0]));
+        } catch (UsageError e) {
+            System.err.println("txtrain-example: " + e.getMessage());
+            System.err.println("(txtrain-example --help lists the options)");
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("txtrain-example: error: " + UserErrors.describe(e));
+            if (verbose) {
+                e.printStackTrace();
+            } else {
+                System.err.println("(txtrain-example --verbose prints the stack trace)");
+            }
+            code = 1;
+        }
+        System.out.flush();
+        System.err.flush();
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    private static int run(String[] argv) throws Exception {
+        ExampleArgs args;
+        try {
+            args = ExampleArgs.parse(argv);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
         if (args == null) {
-            return;
+            return 0;
         }
         SparkConf conf = new SparkConf().setAppName("txtrain Fashion-MNIST " + args.model());
         if (!conf.contains("spark.master")) {
@@ -75,7 +113,21 @@ public final class FashionMnistExample {
                         + "; run the same command again to resume");
                 System.out.flush();
                 sc.stop();
-                System.exit(128 + signal[0]);
+                return 128 + signal[0];
+            } catch (RuntimeException e) {
+                tm.close();
+                throw e;
+            }
+            if (tm.epochsStarted() > args.epochs()) {
+                int started = tm.epochsStarted();
+                String holds = tm.completedEpochs() == started ? "already holds " + started + " trained epochs"
+                        : "has already trained into epoch " + started;
+                long round = tm.committedRound();
+                tm.close();
+                throw new UsageError("checkpoint directory " + args.checkpointDir() + " " + holds + " (round " + round
+                        + "), more than --epochs " + args.epochs() + "; nothing was trained and no model is reported."
+                        + " Use --epochs " + started + " or more to continue that run, or a new --checkpoint-dir to"
+                        + " train " + args.epochs() + " epoch(s).");
             }
             Evaluation ev = net.getNetwork().evaluate(new SingletonDataSetIterator(test.batch(0, test.size(), 10)));
             System.out.printf(Locale.ROOT, "test accuracy %.4f on %d images; %d rounds committed, %d aborted%n",
@@ -83,6 +135,14 @@ public final class FashionMnistExample {
             String sha = tm.parametersSha256();
             tm.close();
             System.out.println("model sha256=" + sha);
+            return 0;
+        }
+    }
+
+    /** A mistake in the command line: exit code 2. */
+    static final class UsageError extends Exception {
+        UsageError(String message) {
+            super(message);
         }
     }
 
@@ -147,7 +207,13 @@ public final class FashionMnistExample {
                 "  --master URL           Spark master when not set by spark-submit (default local[2])",
                 "  --workers N            parameter-averaging workers (default 2)",
                 "  --limit N              use at most N training images (default all)",
-                "  --help                 this text");
+                "  --verbose              print the stack trace of an error",
+                "  --help                 this text",
+                "",
+                "Exit codes: 0 done, 1 error, 2 usage error (also: --epochs below what the directory already holds),",
+                "128+N stopped by signal N (run the same command again to resume).");
+        static final java.util.Set<String> KNOWN = java.util.Set.of("--checkpoint-dir", "--epochs", "--data",
+                "--model", "--master", "--workers", "--limit");
 
         static ExampleArgs parse(String[] a) {
             String dir = new File("txtrain-checkpoints").getAbsolutePath();
@@ -164,7 +230,8 @@ public final class FashionMnistExample {
                     return null;
                 }
                 if (i + 1 >= a.length) {
-                    throw new IllegalArgumentException(opt + " needs a value\n" + USAGE);
+                    throw new IllegalArgumentException(opt.startsWith("--") && !KNOWN.contains(opt)
+                            ? "unknown option " + opt : opt + " needs a value");
                 }
                 String v = a[++i];
                 switch (opt) {
@@ -180,7 +247,7 @@ public final class FashionMnistExample {
                     case "--master" -> master = v;
                     case "--workers" -> workers = positive(opt, v);
                     case "--limit" -> limit = positive(opt, v);
-                    default -> throw new IllegalArgumentException("unknown option " + opt + "\n" + USAGE);
+                    default -> throw new IllegalArgumentException("unknown option " + opt);
                 }
             }
             return new ExampleArgs(dir, epochs, data, model, master, workers, limit);

@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.Path;
 
 import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.fs.DurableFs;
+import io.txtrain.core.fs.UnreachableStoreException;
 import io.txtrain.core.inspect.RunInspection;
 
 /**
@@ -43,6 +44,18 @@ final class RunDirectory {
         if (u.endsWith("/") && uri.getPath() != null && uri.getPath().length() > 1) {
             uri = URI.create(u.substring(0, u.length() - 1));
         }
+        try {
+            return open(arg, uri, conf);
+        } catch (IOException | IllegalArgumentException e) {
+            UnreachableStoreException unreachable = UnreachableStoreException.describe(uri, e);
+            if (unreachable != null) {
+                throw unreachable;
+            }
+            throw e;
+        }
+    }
+
+    private static RunDirectory open(String arg, URI uri, Configuration conf) throws UsageException, IOException {
         DurableFs fs = DurableFs.forUri(uri, conf);
         Path root = fs.qualify(new Path(uri));
         if (!fs.exists(root)) {

@@ -31,12 +31,23 @@ public final class Txtrain {
         StringBuilder b = new StringBuilder("usage: txtrain COMMAND DIR [options]\n\n")
                 .append("Tools for txtrain checkpoint directories (local paths or hdfs:// URIs).\n\ncommands:\n");
         COMMANDS.values().forEach(c -> b.append(String.format("  %-8s %s%n", c.name(), c.summary())));
-        return b.append("\n'txtrain COMMAND --help' describes a command and its options.\n")
+        return b.append("\n'txtrain COMMAND --help' describes a command and its options; --verbose prints the stack"
+                        + " trace of an error.\n")
                 .append("Exit codes: 0 ok, 1 problem found, 2 usage error.").toString();
     }
 
     /** Runs one command line; returns its exit code. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        boolean verbose = Boolean.getBoolean("txtrain.debug");
+        List<String> kept = new java.util.ArrayList<>();
+        for (String a : argv) {
+            if (a.equals("--verbose")) {
+                verbose = true;
+            } else {
+                kept.add(a);
+            }
+        }
+        String[] args = kept.toArray(new String[0]);
         if (args.length == 0) {
             err.println(usage());
             return Command.USAGE;
@@ -66,8 +77,10 @@ public final class Txtrain {
             return Command.USAGE;
         } catch (Exception e) {
             err.println("txtrain " + name + ": error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            if (Boolean.getBoolean("txtrain.debug")) {
+            if (verbose) {
                 e.printStackTrace(err);
+            } else {
+                err.println("(txtrain " + name + " --verbose prints the stack trace)");
             }
             return Command.PROBLEM;
         }

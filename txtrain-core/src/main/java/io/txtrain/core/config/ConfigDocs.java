@@ -28,6 +28,11 @@ public final class ConfigDocs {
             # fails the job (it resumes when resubmitted). Retrying NameNode calls rides through the restart:
             # spark.hadoop.dfs.client.retry.policy.enabled   true
             # spark.hadoop.dfs.client.retry.policy.spec      1000,60
+            # txtrain bounds how long an unreachable NameNode can stall a job or bin/txtrain (about a minute);
+            # these are its defaults where you set nothing:
+            # spark.hadoop.ipc.client.connect.timeout                    10000
+            # spark.hadoop.ipc.client.connect.max.retries.on.timeouts    2
+            # spark.hadoop.ipc.client.rpc-timeout.ms                     20000
             """;
 
     private ConfigDocs() {

@@ -101,7 +101,9 @@ public final class TxtrainConfig {
             .doc("Age after which a lease not refreshed is stale and may be taken over.")
             .duration(Duration.ZERO, true, Duration.ofSeconds(30), "30s");
     public static final ConfigEntry<Duration> LEASE_ACQUIRE_WAIT = conf(PREFIX + "lease.acquireWait")
-            .section(LEASE_SECTION).doc("How long a new driver waits for a live lease to become stale before failing.")
+            .section(LEASE_SECTION).doc("How long a new driver keeps waiting for a live holder (one whose heartbeat it"
+                    + " sees advance) before failing; a holder whose heartbeat has stopped (a driver restarted on"
+                    + " another host) is always waited out, up to lease.timeout.")
             .duration(Duration.ZERO, false, Duration.ZERO, "0s");
 
     // --- plugin monitoring

@@ -43,8 +43,9 @@ public final class DurableFs {
         return new DurableFs(fs);
     }
 
+    /** The file system of {@code uri}, with bounded RPC timeouts unless set ({@link HadoopClientTimeouts}). */
     public static DurableFs forUri(URI uri, Configuration conf) throws IOException {
-        return new DurableFs(FileSystem.get(uri, conf));
+        return new DurableFs(FileSystem.get(uri, HadoopClientTimeouts.apply(conf)));
     }
 
     public FileSystem fileSystem() {

@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * @param heartbeat   how often the holder refreshes its lease
  * @param timeout     a lease not refreshed for this long is stale
- * @param acquireWait how long a new writer waits for a live lease to become stale before failing
+ * @param acquireWait how long a new writer keeps waiting for a live holder (one whose heartbeat it sees
+ *                    advance) to end before failing; a holder whose heartbeat has stopped is always
+ *                    waited out, up to {@code timeout} (docs/PROTOCOL.md §5)
  */
 public record LeaseSettings(Duration heartbeat, Duration timeout, Duration acquireWait) {
     public static final LeaseSettings DEFAULTS =

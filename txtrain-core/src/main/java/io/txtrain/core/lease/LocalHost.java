@@ -3,9 +3,14 @@ package io.txtrain.core.lease;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** This machine's host name, as recorded in leases. */
+/**
+ * This machine's host name, as recorded in leases. The system property {@code txtrain.lease.host}
+ * replaces it; it exists for tests that play a driver restarted on another host, and must never be
+ * set to another machine's name in production (a lease's holder is provably dead only on its own host).
+ */
 final class LocalHost {
-    private static final String NAME = resolve();
+    static final String OVERRIDE_PROPERTY = "txtrain.lease.host";
+    private static final String NAME = System.getProperty(OVERRIDE_PROPERTY, resolve());
 
     private LocalHost() {
     }

@@ -52,20 +52,42 @@ public final class WriterLease implements AutoCloseable {
     }
 
     /**
-     * Takes the next writer epoch of {@code layout}'s directory.
+     * Takes the next writer epoch of {@code layout}'s directory. A stale lease is taken over at once.
+     * A live-looking one is watched (docs/PROTOCOL.md §5): if its heartbeat does not advance for the
+     * lease timeout, its holder is gone (a driver restarted on another host) and the lease is taken
+     * over; if the heartbeat advances, a live job holds the directory and this fails, after waiting
+     * up to {@link LeaseSettings#acquireWait()} for that job to end.
      *
      * @param minEpoch the new epoch is at least this (log segments may show epochs whose lease
      *                 files were lost)
-     * @throws LeaseConflictException if a live writer holds it (after waiting up to
-     *                                {@link LeaseSettings#acquireWait()})
+     * @throws LeaseConflictException if a live writer holds it
      */
     public static WriterLease acquire(DurableFs fs, DirLayout layout, LeaseSettings settings, String application,
                                       long minEpoch) throws IOException {
-        long deadline = System.currentTimeMillis() + settings.acquireWait().toMillis();
+        long startNanos = System.nanoTime();
+        HolderWatch watch = new HolderWatch(settings.timeout());
+        boolean announced = false;
         while (true) {
             FileStatus current = highest(fs, layout);
             LeaseRecord holder = current == null ? null : read(fs, current.getPath());
             String why = current == null ? null : liveReason(current, holder, settings);
+            if (why != null) {
+                long now = System.nanoTime();
+                HolderWatch.Verdict verdict = watch.observe(holder.epoch(), current.getModificationTime(), now);
+                if (verdict == HolderWatch.Verdict.EXPIRED) {
+                    LOG.warn("the lease on {} was not refreshed for {} s (spark.txtrain.lease.timeout): its holder is"
+                            + " gone; taking over from {}", layout.root(), settings.timeout().toSeconds(),
+                            holder.describe());
+                    why = null;
+                } else if (verdict == HolderWatch.Verdict.ALIVE
+                        && now - startNanos >= settings.acquireWait().toNanos()) {
+                    throw new LeaseConflictException("checkpoint directory " + layout.root()
+                            + " is in use by another txtrain job: " + holder.describe() + "; its heartbeat advanced"
+                            + " while this driver waited, so it is alive. Stop that job or use another directory"
+                            + " (spark.txtrain.lease.acquireWait = " + settings.acquireWait().toSeconds()
+                            + " s makes a new driver wait that long for a live job to end).");
+                }
+            }
             if (why == null) {
                 long epoch = Math.max(minEpoch, holder == null ? 0 : holder.epoch()) + 1;
                 LeaseRecord mine = LeaseRecord.forThisProcess(epoch, application);
@@ -86,15 +108,14 @@ public final class WriterLease implements AutoCloseable {
                 lease.deleteOlderLeases();
                 return lease;
             }
-            if (System.currentTimeMillis() >= deadline) {
-                throw new LeaseConflictException("checkpoint directory " + layout.root()
-                        + " is in use by another txtrain job: " + holder.describe() + "; " + why
-                        + ". Stop that job, wait until its lease expires (spark.txtrain.lease.timeout = "
-                        + settings.timeout().toSeconds() + " s), or use another directory"
-                        + " (spark.txtrain.lease.acquireWait makes a restarted driver wait for it).");
+            if (!announced) {
+                LOG.warn("the lease on {} belongs to {} ({}): waiting up to {} s (spark.txtrain.lease.timeout)"
+                        + " for that lease to expire, as after a driver restart on another host; a live holder is"
+                        + " recognised by its heartbeat and refused", layout.root(), holder.describe(), why,
+                        settings.timeout().toSeconds());
+                announced = true;
             }
-            LOG.info("waiting for the lease on {}: {} ({})", layout.root(), holder.describe(), why);
-            sleep(Math.min(1000, settings.heartbeat().toMillis()));
+            sleep(Math.max(10, Math.min(1000, settings.heartbeat().toMillis() / 2)));
         }
     }
 

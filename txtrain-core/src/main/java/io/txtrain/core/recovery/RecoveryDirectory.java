@@ -94,6 +94,19 @@ public final class RecoveryDirectory {
         return new RecoveryPlanner(new LogChainReader(fs, layout), new CheckpointStore(fs, layout)).plan();
     }
 
+    /**
+     * The run attributes recorded in the directory's {@code FORMAT} (docs/PROTOCOL.md §6), read without
+     * the lease; empty if the directory or its {@code FORMAT} does not exist yet.
+     */
+    public static Map<String, String> runAttributes(URI dir, Configuration conf) throws IOException {
+        DurableFs fs = DurableFs.forUri(dir, conf);
+        DirLayout layout = new DirLayout(fs.qualify(new Path(dir)));
+        if (!fs.exists(layout.format())) {
+            return Map.of();
+        }
+        return readFormat(fs, layout).runAttributes();
+    }
+
     static String describe(RecoveryPlan plan) {
         if (plan.fresh()) {
             return "fresh start at round 1";

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a round's Spark job. A failed job aborts the round (nothing of it is kept); the round is
- * retried from the same committed state after executors are back, up to the attempt limit.
+ * retried from the same committed state after executors are back, up to the attempt limit. A
+ * cancelled job ({@link JobCancellation}) aborts the round and is rethrown at once, without a retry.
  */
 final class RoundRunner {
     private static final Logger LOG = LoggerFactory.getLogger(RoundRunner.class);
@@ -55,6 +56,11 @@ final class RoundRunner {
                 SparkException se = sparkCause(e);
                 if (se == null) {
                     throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                }
+                if (JobCancellation.isCancellation(se)) {
+                    // a stop request, not a failure: nothing of the round is kept, nothing is retried
+                    LOG.warn("{} was cancelled: {}; stopping", what, firstLine(se));
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(se);
                 }
                 last = se;
                 abortedRounds++;

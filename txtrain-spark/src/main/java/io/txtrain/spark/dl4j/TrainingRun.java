@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.txtrain.core.checkpoint.CheckpointSnapshot;
+import io.txtrain.core.fs.UnreachableStoreException;
 import io.txtrain.core.log.RecoveryEvent;
 import io.txtrain.core.log.RoundRecord;
 import io.txtrain.core.policy.CheckpointPolicy;
@@ -67,6 +68,7 @@ final class TrainingRun implements AutoCloseable {
     /** Checksum of (params, updater) as committed in the log; null when it must be computed. */
     private byte[] stateChecksum;
     private Exception failure;
+    private boolean closed;
     private TrainingCursor cursor;
     private long lastCheckpointRound;
     private long lastCheckpointMillis = System.currentTimeMillis();
@@ -116,13 +118,51 @@ final class TrainingRun implements AutoCloseable {
                             ? settings.get(TxtrainSettings.POLICY) : TxtrainSettings.DEFAULT_UNMONITORED_POLICY);
         }
         PersistOutcomes persists = new PersistOutcomes(telemetry);
-        OpenRun run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity, app, persists);
+        OpenRun run = reaching(dir, () -> RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(),
+                identity, app, persists));
         try {
             TrainingRun t = new TrainingRun(sc, model, averaging, settings, run, listeners, config, telemetry, persists);
             t.restore(run.plan());
             return t;
         } catch (RuntimeException | IOException e) {
             run.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The number of workers the run in the configured directory was started with (its {@code FORMAT}),
+     * or empty for a new run: a run whose worker count was left to Spark's default parallelism keeps
+     * it when resumed on a cluster of another size.
+     */
+    static java.util.OptionalInt recordedWorkers(JavaSparkContext sc, TxtrainSettings settings) throws IOException {
+        URI dir = new Path(settings.checkpointDir()).toUri();
+        String w = reaching(dir, () -> RecoveryDirectory.runAttributes(dir, sc.hadoopConfiguration()))
+                .get(AveragingSettings.WORKERS);
+        if (w == null) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            return java.util.OptionalInt.of(Integer.parseInt(w));
+        } catch (NumberFormatException e) {
+            throw new IOException("the FORMAT of " + dir + " records " + AveragingSettings.WORKERS + " = '" + w
+                    + "', not a number: the directory is damaged");
+        }
+    }
+
+    private interface StoreCall<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs the first calls to a checkpoint directory's store; an unreachable store is named as such. */
+    private static <T> T reaching(URI dir, StoreCall<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (IOException | IllegalArgumentException e) {
+            UnreachableStoreException unreachable = UnreachableStoreException.describe(dir, e);
+            if (unreachable != null) {
+                throw unreachable;
+            }
             throw e;
         }
     }
@@ -378,6 +418,21 @@ final class TrainingRun implements AutoCloseable {
         return cursor.round();
     }
 
+    /** The last round committed in the log (past {@link #committedRound()} while replaying). */
+    long lastLoggedRound() {
+        return run.nextRound() - 1;
+    }
+
+    /** Epochs with at least one committed round. */
+    int epochsStarted() {
+        return cursor.epoch() + 1;
+    }
+
+    /** Epochs whose every round is committed. */
+    int completedEpochs() {
+        return cursor.epochComplete() ? cursor.epoch() + 1 : cursor.epoch();
+    }
+
     /** SHA-256 of the current parameters. */
     String paramsSha256() {
         return StateDigest.hex(StateDigest.of(params.bytes()));
@@ -416,43 +471,91 @@ final class TrainingRun implements AutoCloseable {
      * If that checkpoint cannot be written it still releases the directory, then throws: nothing
      * committed is lost, but a restart will replay rounds. After a training failure it only
      * releases what it can, and never throws, so that the failure stays the error the caller sees.
+     * The directory is released on every path: when the thread is interrupted (the final
+     * checkpoint is then skipped, a persist already running is finished, and the interrupt status
+     * is restored), after the SparkContext was stopped, and when called again (a no-op).
      */
     @Override
     public void close() {
-        if (failure != null) {
-            try {
-                failureSubscription.close();
-                run.close();
-            } catch (Exception e) {
-                LOG.warn("closing {} after the error above: {}", run.root(), e.toString());
-            } finally {
-                configJson.destroy(false);
-            }
+        if (closed) {
             return;
         }
+        closed = true;
         String finalCheckpointFailed = null;
+        boolean interrupted = false;
         try {
-            // decided after the last background persist has ended: it may have failed
-            if (!(policy instanceof NoCheckpointPolicy) && run.checkpoints().awaitIdle(1, TimeUnit.HOURS)
-                    && cursor.round() > persists.publishedRound()) {
-                if (!run.checkpoints().persistNow(snapshot())) {
-                    finalCheckpointFailed = "the final checkpoint (round " + cursor.round() + ") of " + run.root()
-                            + " could not be written: " + persists.lastFailure() + ". All " + cursor.round()
-                            + " rounds are committed; a restart resumes from the newest valid checkpoint and replays"
-                            + " the rounds after it";
+            if (failure == null) {
+                finalCheckpointFailed = finalCheckpoint();
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            LOG.warn("closing {} was interrupted: no final checkpoint (all {} rounds are committed; a restart replays"
+                    + " the rounds after the newest checkpoint); releasing the directory", run.root(), cursor.round());
+        } finally {
+            interrupted |= Thread.interrupted(); // releasing must not be cut short by the interrupt
+            try {
+                release();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
-            failureSubscription.close();
-            run.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            throw new IllegalStateException("txtrain: closing " + run.root() + " failed: " + e.getMessage(), e);
-        } finally {
-            configJson.destroy(false);
         }
         if (finalCheckpointFailed != null) {
             throw new IllegalStateException("txtrain: " + finalCheckpointFailed);
+        }
+    }
+
+    /** The final checkpoint; a message if it could not be written, else null. */
+    private String finalCheckpoint() throws InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("interrupted before the final checkpoint");
+        }
+        // decided after the last background persist has ended: it may have failed
+        if (!(policy instanceof NoCheckpointPolicy) && run.checkpoints().awaitIdle(1, TimeUnit.HOURS)
+                && cursor.round() > persists.publishedRound()) {
+            if (!run.checkpoints().persistNow(snapshot())) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("final checkpoint interrupted");
+                }
+                return "the final checkpoint (round " + cursor.round() + ") of " + run.root()
+                        + " could not be written: " + persists.lastFailure() + ". All " + cursor.round()
+                        + " rounds are committed; a restart resumes from the newest valid checkpoint and replays"
+                        + " the rounds after it";
+            }
+        }
+        return null;
+    }
+
+    /** Stops failure tracking, finishes a persist in flight and releases the lease; never throws after a failure. */
+    private void release() {
+        try {
+            failureSubscription.close();
+        } catch (Exception e) {
+            LOG.warn("closing {}: {}", run.root(), e.toString());
+        }
+        try {
+            run.close();
+        } catch (IOException | RuntimeException e) {
+            if (failure != null) {
+                LOG.warn("closing {} after the error above: {}", run.root(), e.toString());
+            } else {
+                throw new IllegalStateException("txtrain: closing " + run.root() + " failed: " + e.getMessage(), e);
+            }
+        } finally {
+            destroyBroadcast();
+        }
+    }
+
+    /** The broadcast is gone with a stopped SparkContext; destroying it then would fail. */
+    private void destroyBroadcast() {
+        if (sc.sc().isStopped()) {
+            return;
+        }
+        try {
+            configJson.destroy(false);
+        } catch (RuntimeException e) {
+            LOG.debug("could not destroy the configuration broadcast", e);
         }
     }
 }

@@ -43,7 +43,9 @@ import io.txtrain.spark.TxtrainSettings;
  * on the same directory resumes at the next uncommitted round with bit-identical results.
  *
  * <p>Each {@code fit} call is one epoch: call it once per epoch, in the same order, as with DL4J.
- * Epochs already committed are skipped on resume. Call {@link #close()} (or stop the SparkContext)
+ * Epochs already committed are skipped on resume. A directory trained further than the fit calls
+ * ask for is not rolled back: its later state is what the network holds, a warning says so at
+ * {@link #close()}, and {@link #epochsStarted()} tells the caller. Call {@link #close()} (or stop the SparkContext)
  * when training is done to finish a checkpoint in flight and release the directory.
  */
 public final class TransactionalTrainingMaster
@@ -116,7 +118,7 @@ public final class TransactionalTrainingMaster
             EpochData.Stats stats = input.stats();
             if (run == null) {
                 TxtrainSettings settings = TxtrainSettings.from(sc.getConf(), explicitSettings).validate();
-                int workers = numWorkers != null ? numWorkers : sc.defaultParallelism();
+                int workers = numWorkers != null ? numWorkers : defaultWorkers(sc, settings);
                 AveragingSettings avg = new AveragingSettings(workers, batchSizePerWorker, averagingFrequency,
                         rddDataSetNumExamples, saveUpdater, rngSeed, storageLevel);
                 run = TrainingRun.open(sc, model.get(), avg, settings, stats.fingerprint(), listeners);
@@ -135,9 +137,31 @@ public final class TransactionalTrainingMaster
             markFailed(e);
             throw new UncheckedIOException("txtrain: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            if (run != null && JobCancellation.isCancellation(e)) {
+                TrainingStoppedException stopped = new TrainingStoppedException(run.lastLoggedRound(),
+                        "because its Spark job was cancelled (a notebook's Cancel, sc.cancelJobGroup or sc.cancelAllJobs)");
+                stopped.initCause(e);
+                throw stopped;
+            }
             markFailed(e);
             throw e;
         }
+    }
+
+    /**
+     * Workers left to the builder's default: the count the run was started with when resuming (a
+     * restart that sees fewer executors keeps the schedule), else Spark's default parallelism.
+     */
+    private static int defaultWorkers(JavaSparkContext sc, TxtrainSettings settings) throws IOException {
+        java.util.OptionalInt recorded = TrainingRun.recordedWorkers(sc, settings);
+        if (recorded.isPresent()) {
+            if (recorded.getAsInt() != sc.defaultParallelism()) {
+                LOG.info("resuming with {} workers, as the run was started (Spark's default parallelism is now {})",
+                        recorded.getAsInt(), sc.defaultParallelism());
+            }
+            return recorded.getAsInt();
+        }
+        return sc.defaultParallelism();
     }
 
     private void markFailed(Exception e) {
@@ -149,10 +173,32 @@ public final class TransactionalTrainingMaster
     /**
      * Asks training to stop cleanly: the round in progress finishes and is committed (or aborts),
      * then {@code fit} throws {@link TrainingStoppedException}. Safe to call from any thread, e.g. a
-     * signal or shutdown hook.
+     * signal or shutdown hook. Cancelling the Spark job (a notebook's Cancel, {@code sc.cancelJobGroup},
+     * {@code sc.cancelAllJobs}) is a stop request too: the round in flight is aborted and not retried,
+     * and {@code fit} throws {@link TrainingStoppedException}; running the job again resumes.
      */
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /**
+     * Epochs whose every round is committed in the checkpoint directory, or 0 before the first fit.
+     * More than the number of {@code fit} calls made when the directory was trained further by an
+     * earlier run: those calls were skipped as already committed, and the network holds the
+     * directory's later state, not the state after the epochs asked for. Check this when a run may
+     * be asked for fewer epochs than its directory holds (the example refuses then).
+     */
+    public int completedEpochs() {
+        return run == null ? 0 : run.completedEpochs();
+    }
+
+    /**
+     * Epochs with at least one committed round in the checkpoint directory (the last may be partial),
+     * or 0 before the first fit. More than the number of {@code fit} calls made means the network
+     * holds state from a later epoch than the caller asked for.
+     */
+    public int epochsStarted() {
+        return run == null ? 0 : run.epochsStarted();
     }
 
     /** Last committed round, or 0 before any. */
@@ -178,12 +224,26 @@ public final class TransactionalTrainingMaster
         return run == null || run.awaitPersists(timeout, unit);
     }
 
-    /** Finishes a checkpoint in flight and releases the checkpoint directory. Idempotent. */
+    /**
+     * Finishes a checkpoint in flight, takes a final checkpoint and releases the checkpoint directory.
+     * The directory is released on every path: after an interrupt (no final checkpoint; the interrupt
+     * status is kept), after the SparkContext was stopped, and after an error. Idempotent.
+     *
+     * @throws IllegalStateException if only the final checkpoint could not be written (the directory
+     *                               is released all the same, and nothing committed is lost)
+     */
     @Override
     public void close() {
-        if (run != null) {
-            run.close();
-            run = null;
+        TrainingRun r = run;
+        run = null;
+        if (r != null) {
+            if (r.epochsStarted() > fitCalls && fitCalls > 0) {
+                LOG.warn("the checkpoint directory has trained into epoch {} (round {}), past the {} fit call(s) of"
+                        + " this run: the network holds that later state, not the state after epoch {}; use a new"
+                        + " checkpoint directory for a shorter run", r.epochsStarted(), r.committedRound(), fitCalls,
+                        fitCalls);
+            }
+            r.close();
         }
     }
 
@@ -276,10 +336,18 @@ public final class TransactionalTrainingMaster
         private boolean collectTrainingStats;
         private final Map<String, String> settings = new HashMap<>();
 
+        /**
+         * Workers left to Spark: a new run takes {@code sc.defaultParallelism()}; a resumed run keeps
+         * the count it was started with (recorded in the directory), whatever the cluster's size now.
+         */
         public Builder(int rddDataSetNumExamples) {
             this(null, rddDataSetNumExamples);
         }
 
+        /**
+         * @param numWorkers parameter-averaging workers; null: as {@link #Builder(int)}. An explicit count
+         *                   that differs from the one a resumed run was started with fails the resume.
+         */
         public Builder(Integer numWorkers, int rddDataSetNumExamples) {
             if (numWorkers != null && numWorkers < 1) {
                 throw new IllegalArgumentException("numWorkers must be >= 1, was " + numWorkers);

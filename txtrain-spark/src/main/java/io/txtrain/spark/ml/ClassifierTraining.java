@@ -49,7 +49,7 @@ final class ClassifierTraining {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         String root = checkpointRoot(s.checkpointDir(), sc.getConf());
         checkOptions(s.txtrainOptions());
-        int workers = s.workers() != null ? s.workers() : sc.defaultParallelism();
+        Integer workers = s.workers(); // null: Spark's default parallelism, kept by the run once started
         JavaRDD<DataSet> data = dataset.select(functions.col(features.name()), functions.col(label.name()))
                 .toJavaRDD().mapPartitions(new RowsToDataSets(features, label, shape.numClasses()))
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -66,12 +66,13 @@ final class ClassifierTraining {
             identity.put("epochs", Integer.toString(s.epochs()));
             identity.put("batchSizePerWorker", Integer.toString(s.batchSizePerWorker()));
             identity.put("averagingFrequency", Integer.toString(s.averagingFrequency()));
-            identity.put("workers", Integer.toString(workers));
+            identity.put("workers", workers == null ? "default" : Integer.toString(workers));
             identity.put("seed", Long.toString(s.seed()));
             identity.put("data", fingerprint);
             String runDir = RunDirectory.resolve(root, identity);
             LOG.info("txtrain fit: {} epoch(s) on {} examples (data {}), {} workers; run directory {}", s.epochs(),
-                    fingerprint.substring(0, fingerprint.indexOf(':')), fingerprint, workers, runDir);
+                    fingerprint.substring(0, fingerprint.indexOf(':')), fingerprint,
+                    workers == null ? "default-parallelism" : workers, runDir);
             return train(sc, data, conf, s, workers, runDir, listeners);
         } finally {
             data.unpersist(false);
@@ -79,7 +80,7 @@ final class ClassifierTraining {
     }
 
     private static Result train(JavaSparkContext sc, JavaRDD<DataSet> data, MultiLayerConfiguration conf, Settings s,
-                                int workers, String runDir, List<TrainingListener> listeners) {
+                                Integer workers, String runDir, List<TrainingListener> listeners) {
         TransactionalTrainingMaster.Builder b = new TransactionalTrainingMaster.Builder(workers, 1)
                 .batchSizePerWorker(s.batchSizePerWorker()).averagingFrequency(s.averagingFrequency())
                 .rngSeed(s.seed()).checkpointDirectory(runDir);

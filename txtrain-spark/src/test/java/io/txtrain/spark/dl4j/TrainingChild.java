@@ -11,7 +11,8 @@ import io.txtrain.spark.testing.SparkTestSupport;
 import io.txtrain.spark.testing.TrainingFixtures;
 
 /**
- * A training driver for crash tests: args = checkpoint dir URI, epochs, hidden units. Prints
+ * A training driver for crash tests: args = checkpoint dir URI, epochs, hidden units and optionally
+ * the lease timeout (default 2s; the heartbeat is 200ms). Prints
  * {@code ROUND r} after each round is committed and {@code FINAL <sha>} at the end.
  */
 public final class TrainingChild {
@@ -19,10 +20,11 @@ public final class TrainingChild {
         String dir = args[0];
         int epochs = Integer.parseInt(args[1]);
         int hidden = Integer.parseInt(args[2]);
+        String leaseTimeout = args.length > 3 ? args[3] : "2s";
         JavaSparkContext sc = SparkTestSupport.local(2, 1, "training-child");
         TransactionalTrainingMaster tm = new TransactionalTrainingMaster.Builder(2, 1).batchSizePerWorker(8)
                 .averagingFrequency(2).rngSeed(99).checkpointDirectory(dir).checkpointPolicy("every-rounds:3")
-                .set("spark.txtrain.lease.heartbeat", "200ms").set("spark.txtrain.lease.timeout", "2s").build();
+                .set("spark.txtrain.lease.heartbeat", "200ms").set("spark.txtrain.lease.timeout", leaseTimeout).build();
         tm.setListeners(java.util.List.of(new BaseTrainingListener() {
             @Override
             public void iterationDone(Model model, int iteration, int epoch) {

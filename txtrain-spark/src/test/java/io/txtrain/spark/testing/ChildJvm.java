@@ -29,9 +29,16 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code mainClass} with this JVM's classpath and the Java 17 flags; stderr goes to {@code log}. */
     public static ChildJvm start(Class<?> mainClass, File log, String... args) throws IOException {
+        return start(mainClass, log, List.of(), args);
+    }
+
+    /** As {@link #start(Class, File, String...)}, with extra JVM options such as {@code -Dkey=value}. */
+    public static ChildJvm start(Class<?> mainClass, File log, List<String> jvmOptions, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + "/bin/java");
         cmd.add("-Xmx" + System.getProperty("txtrain.childXmx", "1g"));
+        cmd.addAll(jvmOptions);
         for (String opt : SparkTestSupport.ADD_OPENS.split(" ")) {
             if (!opt.isBlank()) {
                 cmd.add(opt);
