@@ -1,0 +1,88 @@
+package io.txtrain.core.policy;
+
+import java.util.Map;
+
+/**
+ * Validated settings of the short-term hazard that executor health adds to the adaptive policy.
+ *
+ * <p>Every invalid value is rejected with an {@link IllegalArgumentException} whose message names
+ * the Spark key, the offending value and what is expected.
+ *
+ * @param maxFactor cap of the hazard factor (how many times the failure rate may be raised), &gt;= 1;
+ *     1 turns health-driven shortening off
+ * @param halfLifeSeconds how fast a raised hazard decays once its signal is gone, &gt; 0
+ * @param heapThreshold live-heap share above which the heap signal rises (full at 100%), in (0, 1)
+ * @param gcThreshold GC-time share above which the GC signal rises (full at twice it, or 100%), in (0, 1)
+ * @param taskFailures failed task attempts within the window that raise the task signal fully, &gt;= 1
+ */
+public record HazardSettings(double maxFactor, double halfLifeSeconds, double heapThreshold, double gcThreshold,
+        double taskFailures) {
+
+    public static final String MAX_FACTOR = "spark.txtrain.hazard.maxFactor";
+    public static final String HALF_LIFE = "spark.txtrain.hazard.halfLife";
+    public static final String HEAP_THRESHOLD = "spark.txtrain.hazard.heapThreshold";
+    public static final String GC_THRESHOLD = "spark.txtrain.hazard.gcThreshold";
+    public static final String TASK_FAILURES = "spark.txtrain.hazard.taskFailures";
+
+    private static final String FRACTION_OPEN = "a fraction in (0, 1)";
+
+    /** @throws IllegalArgumentException naming the key, value and expected form of a bad setting */
+    public HazardSettings {
+        check(MAX_FACTOR, maxFactor, maxFactor >= 1, "a number >= 1 (1 turns health signals off)");
+        check(HALF_LIFE, halfLifeSeconds + "s", halfLifeSeconds > 0, "a duration > 0: " + Durations.FORMS);
+        check(HEAP_THRESHOLD, heapThreshold, heapThreshold > 0 && heapThreshold < 1, FRACTION_OPEN);
+        check(GC_THRESHOLD, gcThreshold, gcThreshold > 0 && gcThreshold < 1, FRACTION_OPEN);
+        check(TASK_FAILURES, taskFailures, taskFailures >= 1, "a number >= 1");
+    }
+
+    /** Factor at most 10, half-life 60 s, heap above 85%, GC above 30%, 3 task failures. */
+    public static HazardSettings defaults() {
+        return new HazardSettings(10, 60, 0.85, 0.3, 3);
+    }
+
+    /**
+     * Reads the settings from Spark-style key/value pairs; absent keys keep their defaults.
+     *
+     * @throws IllegalArgumentException naming the key, value and expected form of a bad setting
+     */
+    public static HazardSettings fromConf(Map<String, String> conf) {
+        HazardSettings d = defaults();
+        return new HazardSettings(number(conf, MAX_FACTOR, d.maxFactor), duration(conf, HALF_LIFE, d.halfLifeSeconds),
+                number(conf, HEAP_THRESHOLD, d.heapThreshold), number(conf, GC_THRESHOLD, d.gcThreshold),
+                number(conf, TASK_FAILURES, d.taskFailures));
+    }
+
+    private static double number(Map<String, String> conf, String key, double def) {
+        String raw = conf.get(key);
+        if (raw == null) {
+            return def;
+        }
+        try {
+            double v = Double.parseDouble(raw.trim());
+            if (Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // error below
+        }
+        throw new IllegalArgumentException(key + " = '" + raw + "': expected a number");
+    }
+
+    private static double duration(Map<String, String> conf, String key, double def) {
+        String raw = conf.get(key);
+        if (raw == null) {
+            return def;
+        }
+        double v = Durations.parseSeconds(raw);
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(key + " = '" + raw + "': expected a duration > 0: " + Durations.FORMS);
+        }
+        return v;
+    }
+
+    private static void check(String key, Object shown, boolean ok, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException(key + " = " + shown + ": expected " + expected);
+        }
+    }
+}
