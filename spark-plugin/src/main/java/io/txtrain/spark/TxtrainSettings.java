@@ -16,6 +16,7 @@ import io.txtrain.core.policy.AdaptivePolicySettings;
 import io.txtrain.core.policy.CheckpointPolicies;
 import io.txtrain.core.policy.CheckpointPolicy;
 import io.txtrain.core.policy.Durations;
+import io.txtrain.core.policy.HazardSettings;
 import io.txtrain.core.recovery.CoreSettings;
 
 /**
@@ -46,6 +47,13 @@ public final class TxtrainSettings {
     public static final String MONITOR_GPU = PREFIX + "monitor.gpu";
     /** Longest wait for one nvidia-smi query before it is killed and the sample omits GPU fields. */
     public static final String MONITOR_GPU_TIMEOUT = PREFIX + "monitor.gpuTimeout";
+    /** Whether executors announce decommissioning and graceful shutdown to the driver (txtrain plugin). */
+    public static final String MONITOR_NOTICES = PREFIX + "monitor.notices";
+    /**
+     * Test hook: executors hold heap during chosen rounds ({@code firstRound-lastRound:fraction},
+     * fraction of the executor's heap limit); off unless set.
+     */
+    public static final String HOLD_HEAP = PREFIX + "test.holdHeap";
     /** Shortest accepted {@link #MONITOR_INTERVAL}. */
     public static final Duration MIN_MONITOR_INTERVAL = Duration.ofMillis(100);
     public static final String DEFAULT_UNMONITORED_POLICY = "every-rounds:10";
@@ -56,7 +64,9 @@ public final class TxtrainSettings {
      */
     public static final Set<String> KEYS = Set.of(DIR, POLICY, RETAIN, MAX_ATTEMPTS, EXECUTOR_WAIT,
             ACCEPT_REPLAY_MISMATCH, PERMISSION, SEGMENT_BYTES, LEASE_HEARTBEAT, LEASE_TIMEOUT, LEASE_ACQUIRE_WAIT,
-            FAIL_TASKS, MONITOR_INTERVAL, MONITOR_WINDOW, MONITOR_GPU, MONITOR_GPU_TIMEOUT,
+            FAIL_TASKS, MONITOR_INTERVAL, MONITOR_WINDOW, MONITOR_GPU, MONITOR_GPU_TIMEOUT, MONITOR_NOTICES, HOLD_HEAP,
+            HazardSettings.MAX_FACTOR, HazardSettings.HALF_LIFE, HazardSettings.HEAP_THRESHOLD,
+            HazardSettings.GC_THRESHOLD, HazardSettings.TASK_FAILURES,
             AdaptivePolicySettings.OVERHEAD_BUDGET, AdaptivePolicySettings.MTBF_PRIOR,
             AdaptivePolicySettings.MTBF_PRIOR_WEIGHT, AdaptivePolicySettings.BURST_WINDOW,
             AdaptivePolicySettings.MIN_INTERVAL, AdaptivePolicySettings.MAX_INTERVAL, AdaptivePolicySettings.SATURATION,
@@ -93,6 +103,7 @@ public final class TxtrainSettings {
         monitorWindow();
         monitorGpu();
         monitorGpuTimeout();
+        monitorNotices();
         return this;
     }
 
@@ -161,6 +172,11 @@ public final class TxtrainSettings {
     /** Whether executors probe GPUs with nvidia-smi: default true. */
     public boolean monitorGpu() {
         return bool(MONITOR_GPU, true);
+    }
+
+    /** Whether executors announce that they are going away: default true. */
+    public boolean monitorNotices() {
+        return bool(MONITOR_NOTICES, true);
     }
 
     /** Time limit of one nvidia-smi query: default 2 s. */
