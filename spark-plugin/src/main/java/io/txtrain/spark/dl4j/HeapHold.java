@@ -9,12 +9,13 @@ import io.txtrain.spark.TxtrainSettings;
 /**
  * Test hook ({@code spark.txtrain.test.holdHeap = "first-last:fraction"}): while an executor runs
  * a task of a round in {@code [first, last]} it holds {@code fraction} of its heap limit; the first
- * task of a later round releases it. Simulates an executor whose heap fills up. Off unless
- * configured.
+ * task of a later round releases it and collects the garbage. Simulates an executor whose heap
+ * fills up and then recovers. Off unless configured.
  */
 final class HeapHold implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final int BLOCK = 1 << 20;
+    // below half a G1 region of small heaps, so blocks are not humongous (which would hold twice their size)
+    private static final int BLOCK = 256 << 10;
     private static final List<byte[]> HELD = new ArrayList<>();
 
     private final long first;
@@ -59,8 +60,9 @@ final class HeapHold implements Serializable {
                 while (HELD.size() < want) {
                     HELD.add(new byte[BLOCK]);
                 }
-            } else if (round > last) {
+            } else if (round > last && !HELD.isEmpty()) {
                 HELD.clear();
+                System.gc(); // the pressure is gone: let the next heap sample show it
             }
         }
     }
