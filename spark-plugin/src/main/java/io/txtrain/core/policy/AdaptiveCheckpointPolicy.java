@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *       checkpoint is taken at the next round boundary, regardless of the interval and of load,
  *       once the uncheckpointed work is at least one checkpoint stall long; reason
  *       {@code executor decommissioning: <ids>}. A notice is served by the next checkpoint taken for
- *       any reason;</li>
+ *       any reason. For {@code hazard.noticeWindow} after a notice (or until the next failure is
+ *       reported, whichever is first) a failure is expected: the interval is at most the
+ *       Young/Daly interval for an MTBF of half that window;</li>
  *   <li>executor health (see {@link HazardEstimator}) multiplies the failure rate by a factor in
  *       [1, {@code hazard.maxFactor}] while it lasts: the interval is the Young/Daly interval for
  *       {@code MTBF / factor}, and the overhead budget grows by the same factor, so health alone
@@ -65,6 +67,9 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     private final MtbfEstimator mtbf;
     private final HazardEstimator hazard;
     private final Set<String> noticed = new TreeSet<>();
+    private final HazardSettings hazardSettings;
+    /** End of the window in which the latest notice's failure is expected; 0 if none. */
+    private long noticeWindowEndMillis;
     private double stallSeconds = Double.NaN;
     private double persistSeconds = Double.NaN;
     private double loggedInterval = Double.NaN;
@@ -79,6 +84,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     public AdaptiveCheckpointPolicy(AdaptivePolicySettings settings, HazardSettings hazardSettings, long startMillis) {
         this.settings = settings;
         this.hazard = new HazardEstimator(hazardSettings);
+        this.hazardSettings = hazardSettings;
         this.mtbf = new MtbfEstimator(settings.mtbfPriorSeconds(), settings.mtbfPriorWeight(),
                 settings.burstWindowSeconds(), startMillis);
     }
@@ -88,7 +94,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
         double m = mtbf.mtbfSeconds(in.nowMillis());
         double cost = stallEstimate();
         double factor = hazard.factor(in.nowMillis());
-        double interval = interval(cost, m, factor);
+        double interval = interval(cost, m, factor, in.nowMillis());
         logIntervalChange(interval, m, cost, factor, in.nowMillis());
 
         if (in.roundsSinceLastCheckpoint() == 0) {
@@ -128,6 +134,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     @Override
     public synchronized void recordFailure(long timeMillis, String cause) {
         failureSeen = true;
+        noticeWindowEndMillis = 0; // the announced failure, or one that reset the cluster anyway
         if (mtbf.recordFailure(timeMillis, cause) && LOG.isInfoEnabled()) {
             LOG.info("checkpoint-policy adaptive: failure event #{} ({}), MTBF estimate now {}s",
                     mtbf.failureCount(), cause, Math.round(mtbf.mtbfSeconds(timeMillis)));
@@ -136,6 +143,8 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
 
     @Override
     public synchronized void recordNotice(long timeMillis, String executorId, String what) {
+        noticeWindowEndMillis = Math.max(noticeWindowEndMillis,
+                timeMillis + Math.round(hazardSettings.noticeWindowSeconds() * 1000));
         if (noticed.add(executorId) && LOG.isInfoEnabled()) {
             LOG.info("checkpoint-policy adaptive: executor {} is going away ({}); checkpoint at the next round boundary",
                     executorId, what);
@@ -149,7 +158,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
 
     /** The interval the policy aims at, at {@code nowMillis}. */
     public synchronized double intervalSeconds(long nowMillis) {
-        return interval(stallEstimate(), mtbf.mtbfSeconds(nowMillis), hazard.factor(nowMillis));
+        return interval(stallEstimate(), mtbf.mtbfSeconds(nowMillis), hazard.factor(nowMillis), nowMillis);
     }
 
     /** The health hazard factor at {@code nowMillis}, in [1, hazard.maxFactor]. */
@@ -177,11 +186,16 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
         return "adaptive";
     }
 
-    private double interval(double cost, double mtbfSeconds, double factor) {
+    private double interval(double cost, double mtbfSeconds, double factor, long nowMillis) {
         double max = settings.maxIntervalSeconds();
-        double t = YoungDaly.intervalSeconds(Math.max(cost, MIN_COST_SECONDS), mtbfSeconds / factor);
+        double m = mtbfSeconds / factor;
+        boolean noticeOpen = nowMillis < noticeWindowEndMillis;
+        if (noticeOpen) {
+            m = Math.min(m, hazardSettings.noticeWindowSeconds() / 2);
+        }
+        double t = YoungDaly.intervalSeconds(Math.max(cost, MIN_COST_SECONDS), m);
         t = Math.max(t, settings.minIntervalSeconds());
-        if (!failureSeen) {
+        if (!failureSeen && !noticeOpen) {
             t = Math.max(t, cost / Math.min(0.99, settings.overheadBudget() * factor));
         }
         if (!Double.isNaN(persistSeconds)) {

@@ -14,15 +14,19 @@ import java.util.Map;
  * @param heapThreshold live-heap share above which the heap signal rises (full at 100%), in (0, 1)
  * @param gcThreshold GC-time share above which the GC signal rises (full at twice it, or 100%), in (0, 1)
  * @param taskFailures failed task attempts within the window that raise the task signal fully, &gt;= 1
+ * @param noticeWindowSeconds how long after an executor's notice its failure is expected (the
+ *     longest notice period of the cluster), &gt; 0; within it the interval is the Young/Daly
+ *     interval for an MTBF of half the window
  */
 public record HazardSettings(double maxFactor, double halfLifeSeconds, double heapThreshold, double gcThreshold,
-        double taskFailures) {
+        double taskFailures, double noticeWindowSeconds) {
 
     public static final String MAX_FACTOR = "spark.txtrain.hazard.maxFactor";
     public static final String HALF_LIFE = "spark.txtrain.hazard.halfLife";
     public static final String HEAP_THRESHOLD = "spark.txtrain.hazard.heapThreshold";
     public static final String GC_THRESHOLD = "spark.txtrain.hazard.gcThreshold";
     public static final String TASK_FAILURES = "spark.txtrain.hazard.taskFailures";
+    public static final String NOTICE_WINDOW = "spark.txtrain.hazard.noticeWindow";
 
     private static final String FRACTION_OPEN = "a fraction in (0, 1)";
 
@@ -33,11 +37,15 @@ public record HazardSettings(double maxFactor, double halfLifeSeconds, double he
         check(HEAP_THRESHOLD, heapThreshold, heapThreshold > 0 && heapThreshold < 1, FRACTION_OPEN);
         check(GC_THRESHOLD, gcThreshold, gcThreshold > 0 && gcThreshold < 1, FRACTION_OPEN);
         check(TASK_FAILURES, taskFailures, taskFailures >= 1, "a number >= 1");
+        check(NOTICE_WINDOW, noticeWindowSeconds + "s", noticeWindowSeconds > 0, "a duration > 0: " + Durations.FORMS);
     }
 
-    /** Factor at most 10, half-life 60 s, heap above 85%, GC above 30%, 3 task failures. */
+    /**
+     * Factor at most 10, half-life 60 s, heap above 85%, GC above 30%, 3 task failures, notice
+     * window 120 s.
+     */
     public static HazardSettings defaults() {
-        return new HazardSettings(10, 60, 0.85, 0.3, 3);
+        return new HazardSettings(10, 60, 0.85, 0.3, 3, 120);
     }
 
     /**
@@ -49,7 +57,7 @@ public record HazardSettings(double maxFactor, double halfLifeSeconds, double he
         HazardSettings d = defaults();
         return new HazardSettings(number(conf, MAX_FACTOR, d.maxFactor), duration(conf, HALF_LIFE, d.halfLifeSeconds),
                 number(conf, HEAP_THRESHOLD, d.heapThreshold), number(conf, GC_THRESHOLD, d.gcThreshold),
-                number(conf, TASK_FAILURES, d.taskFailures));
+                number(conf, TASK_FAILURES, d.taskFailures), duration(conf, NOTICE_WINDOW, d.noticeWindowSeconds));
     }
 
     private static double number(Map<String, String> conf, String key, double def) {

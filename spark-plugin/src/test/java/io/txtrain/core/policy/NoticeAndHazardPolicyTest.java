@@ -31,14 +31,29 @@ class NoticeAndHazardPolicyTest {
     void aNoticeCheckpointsAtTheNextRoundBoundaryRegardlessOfIntervalAndLoad() {
         AdaptiveCheckpointPolicy p = policy(2);
         assertEquals(NONE, p.decide(In.since(30).now(30_000).load(1).build()).action());
+        double normal = p.intervalSeconds(32_000);
         p.recordNotice(31_000, "3", "decommissioning");
         Decision d = p.decide(In.since(32).now(32_000).load(1).build());
         assertEquals(CHECKPOINT, d.action(), d.logLine());
         assertEquals("executor decommissioning: 3", d.reason());
-        assertTrue(d.currentIntervalSeconds() > 32, "far from due: " + d.currentIntervalSeconds());
+        assertTrue(normal > 32, "far from due without the notice: " + normal);
         // served: the next round is back to the interval
         assertEquals(NONE, p.decide(In.since(1).now(33_000).build()).action());
         assertTrue(p.pendingNotices().isEmpty());
+    }
+
+    @Test
+    void withinTheNoticeWindowTheIntervalExpectsTheFailure() {
+        AdaptiveCheckpointPolicy p = policy(2);
+        double normal = p.intervalSeconds(10_000);
+        p.recordNotice(10_000, "3", "decommissioning");
+        assertEquals(YoungDaly.intervalSeconds(2, 60), p.intervalSeconds(10_000), 1e-9);
+        assertEquals(YoungDaly.intervalSeconds(2, 60), p.intervalSeconds(129_999), 1e-9);
+        assertEquals(normal, p.intervalSeconds(130_000), normal * 0.01); // window of 120 s over
+        p.recordNotice(200_000, "4", "JVM shutdown");
+        assertEquals(YoungDaly.intervalSeconds(2, 60), p.intervalSeconds(201_000), 1e-9);
+        p.recordFailure(202_000, "executor 4 lost"); // the announced failure came
+        assertTrue(p.intervalSeconds(203_000) > 4 * YoungDaly.intervalSeconds(2, 60));
     }
 
     @Test
@@ -97,7 +112,7 @@ class NoticeAndHazardPolicyTest {
 
     @Test
     void theHazardDecaysWithItsHalfLifeOnceTheSignalIsGone() {
-        HazardEstimator h = new HazardEstimator(new HazardSettings(5, 60, 0.8, 0.3, 3));
+        HazardEstimator h = new HazardEstimator(new HazardSettings(5, 60, 0.8, 0.3, 3, 120));
         h.observe(0, List.of(heap("1", 1.0)));
         assertEquals(5, h.factor(0), 1e-9);
         h.observe(10_000, List.of(heap("1", 0.5))); // a good sample does not erase the warning
@@ -111,7 +126,7 @@ class NoticeAndHazardPolicyTest {
 
     @Test
     void eachSignalRisesFromItsThreshold() {
-        HazardEstimator h = new HazardEstimator(new HazardSettings(10, 60, 0.8, 0.25, 4));
+        HazardEstimator h = new HazardEstimator(new HazardSettings(10, 60, 0.8, 0.25, 4, 120));
         assertSeverities(h, new HealthReading("1", 0.9, 0.375, 2, 0), 0.5, 0.5, 0.5, 0);
         assertSeverities(h, new HealthReading("1", 0.8, 0.25, 0, 1), 0, 0, 0, 1);
         assertSeverities(h, new HealthReading("1", 1, 0.9, 8, 0), 1, 1, 1, 0);
