@@ -65,7 +65,7 @@ public final class TxtrainSettings {
     public static final Set<String> KEYS = Set.of(DIR, POLICY, RETAIN, MAX_ATTEMPTS, EXECUTOR_WAIT,
             ACCEPT_REPLAY_MISMATCH, PERMISSION, SEGMENT_BYTES, LEASE_HEARTBEAT, LEASE_TIMEOUT, LEASE_ACQUIRE_WAIT,
             FAIL_TASKS, MONITOR_INTERVAL, MONITOR_WINDOW, MONITOR_GPU, MONITOR_GPU_TIMEOUT, MONITOR_NOTICES, HOLD_HEAP,
-            HazardSettings.MAX_FACTOR, HazardSettings.HALF_LIFE, HazardSettings.HEAP_THRESHOLD,
+            HazardSettings.MAX_FACTOR, HazardSettings.HORIZON, HazardSettings.HALF_LIFE, HazardSettings.HEAP_THRESHOLD,
             HazardSettings.GC_THRESHOLD, HazardSettings.TASK_FAILURES, HazardSettings.NOTICE_WINDOW,
             AdaptivePolicySettings.OVERHEAD_BUDGET, AdaptivePolicySettings.MTBF_PRIOR,
             AdaptivePolicySettings.MTBF_PRIOR_WEIGHT, AdaptivePolicySettings.BURST_WINDOW,

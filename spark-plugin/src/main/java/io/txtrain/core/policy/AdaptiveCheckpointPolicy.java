@@ -43,10 +43,9 @@ import org.slf4j.LoggerFactory;
  *       Young/Daly interval for an MTBF of half that window;</li>
  *   <li>executor health (see {@link HazardEstimator}) multiplies the failure rate by a factor in
  *       [1, {@code hazard.maxFactor}] while it lasts: the interval is the Young/Daly interval for
- *       {@code MTBF / factor}, and the overhead budget grows by the same factor, so health alone
- *       can shorten the interval by at most {@code sqrt(maxFactor)} and raise the stall share to at
- *       most {@code maxFactor * overheadBudget}. With a factor of 1 (nothing wrong) the interval is
- *       unchanged;</li>
+ *       {@code MTBF / factor}, and the overhead budget grows by the same factor (to at most 50%), so
+ *       health alone can shorten the interval by about {@code sqrt(maxFactor)} at most. With a
+ *       factor of 1 (nothing wrong) the interval is unchanged;</li>
  *   <li>a checkpoint is never started while a persist is in flight: the decision is
  *       {@code SKIP} (retry next round) until the work since the last checkpoint reaches two
  *       intervals, then {@code WAIT_FOR_PERSIST}, so a slow store cannot leave work unprotected
@@ -62,6 +61,8 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     static final double COST_SMOOTHING = 0.3;
     private static final double MIN_COST_SECONDS = 1e-3;
     private static final double LOG_CHANGE = 0.1;
+    /** The overhead budget that a health hazard can raise it to, at most. */
+    static final double MAX_RAISED_BUDGET = 0.5;
 
     private final AdaptivePolicySettings settings;
     private final MtbfEstimator mtbf;
@@ -93,7 +94,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     public synchronized Decision decide(PolicyInput in) {
         double m = mtbf.mtbfSeconds(in.nowMillis());
         double cost = stallEstimate();
-        double factor = hazard.factor(in.nowMillis());
+        double factor = hazard.factor(in.nowMillis(), m);
         double interval = interval(cost, m, factor, in.nowMillis());
         logIntervalChange(interval, m, cost, factor, in.nowMillis());
 
@@ -158,12 +159,13 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
 
     /** The interval the policy aims at, at {@code nowMillis}. */
     public synchronized double intervalSeconds(long nowMillis) {
-        return interval(stallEstimate(), mtbf.mtbfSeconds(nowMillis), hazard.factor(nowMillis), nowMillis);
+        double m = mtbf.mtbfSeconds(nowMillis);
+        return interval(stallEstimate(), m, hazard.factor(nowMillis, m), nowMillis);
     }
 
     /** The health hazard factor at {@code nowMillis}, in [1, hazard.maxFactor]. */
     public synchronized double hazardFactor(long nowMillis) {
-        return hazard.factor(nowMillis);
+        return hazard.factor(nowMillis, mtbf.mtbfSeconds(nowMillis));
     }
 
     /** The health signal behind {@link #hazardFactor}, empty when the factor is 1. */
@@ -196,7 +198,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
         double t = YoungDaly.intervalSeconds(Math.max(cost, MIN_COST_SECONDS), m);
         t = Math.max(t, settings.minIntervalSeconds());
         if (!failureSeen && !noticeOpen) {
-            t = Math.max(t, cost / Math.min(0.99, settings.overheadBudget() * factor));
+            t = Math.max(t, cost / Math.min(MAX_RAISED_BUDGET, settings.overheadBudget() * factor));
         }
         if (!Double.isNaN(persistSeconds)) {
             t = Math.max(t, persistSeconds);
@@ -225,7 +227,7 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
             noticed.clear(); // this checkpoint protects the work done before every pending notice
         }
         long now = in.nowMillis();
-        return new Decision(a, reason, interval, m, cost, name(), in, hazard.factor(now), hazard.dominantSignal(now));
+        return new Decision(a, reason, interval, m, cost, name(), in, hazard.factor(now, m), hazard.dominantSignal(now));
     }
 
     private void logIntervalChange(double interval, double m, double cost, double factor, long now) {

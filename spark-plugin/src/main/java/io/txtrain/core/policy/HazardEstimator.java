@@ -9,8 +9,11 @@ import java.util.Map;
  * failure is right now.
  *
  * <p>Each health signal of each executor (heap, GC, task failures, GPU errors) has a severity in
- * [0, 1]: 0 below its threshold, rising linearly to 1 (see {@link #severities}). The factor is
- * {@code 1 + (maxFactor - 1) * s}, where {@code s} is the largest current severity.
+ * [0, 1]: 0 below its threshold, rising linearly to 1 (see {@link #severities}). A signal at
+ * severity {@code s} adds a failure rate of {@code s / horizon} to the usual {@code 1 / MTBF}, so
+ * the factor is {@code min(maxFactor, 1 + s * MTBF / horizon)} for the largest current severity:
+ * a warning matters more on a cluster that rarely fails than on one that fails every few minutes
+ * anyway.
  *
  * <p>Guarantees:
  * <ul>
@@ -66,9 +69,10 @@ public final class HazardEstimator {
         return new double[] {heap, gc, tasks, gpu};
     }
 
-    /** The hazard factor at {@code nowMillis}, in [1, maxFactor]. */
-    public synchronized double factor(long nowMillis) {
-        return 1 + (settings.maxFactor() - 1) * maxSeverity(nowMillis);
+    /** The hazard factor at {@code nowMillis} for the usual MTBF {@code mtbfSeconds}, in [1, maxFactor]. */
+    public synchronized double factor(long nowMillis, double mtbfSeconds) {
+        double s = maxSeverity(nowMillis);
+        return s == 0 ? 1 : Math.min(settings.maxFactor(), 1 + s * mtbfSeconds / settings.horizonSeconds());
     }
 
     /** What moved the factor, e.g. {@code heap 97% on executor 1}; empty when it is 1. */

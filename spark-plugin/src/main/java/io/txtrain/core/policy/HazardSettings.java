@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param maxFactor cap of the hazard factor (how many times the failure rate may be raised), &gt;= 1;
  *     1 turns health-driven shortening off
+ * @param horizonSeconds within how long a signal at full severity is taken to predict a failure, &gt; 0
  * @param halfLifeSeconds how fast a raised hazard decays once its signal is gone, &gt; 0
  * @param heapThreshold live-heap share above which the heap signal rises (full at 100%), in (0, 1)
  * @param gcThreshold GC-time share above which the GC signal rises (full at twice it, or 100%), in (0, 1)
@@ -18,10 +19,11 @@ import java.util.Map;
  *     longest notice period of the cluster), &gt; 0; within it the interval is the Young/Daly
  *     interval for an MTBF of half the window
  */
-public record HazardSettings(double maxFactor, double halfLifeSeconds, double heapThreshold, double gcThreshold,
+public record HazardSettings(double maxFactor, double horizonSeconds, double halfLifeSeconds, double heapThreshold, double gcThreshold,
         double taskFailures, double noticeWindowSeconds) {
 
     public static final String MAX_FACTOR = "spark.txtrain.hazard.maxFactor";
+    public static final String HORIZON = "spark.txtrain.hazard.horizon";
     public static final String HALF_LIFE = "spark.txtrain.hazard.halfLife";
     public static final String HEAP_THRESHOLD = "spark.txtrain.hazard.heapThreshold";
     public static final String GC_THRESHOLD = "spark.txtrain.hazard.gcThreshold";
@@ -33,6 +35,7 @@ public record HazardSettings(double maxFactor, double halfLifeSeconds, double he
     /** @throws IllegalArgumentException naming the key, value and expected form of a bad setting */
     public HazardSettings {
         check(MAX_FACTOR, maxFactor, maxFactor >= 1, "a number >= 1 (1 turns health signals off)");
+        check(HORIZON, horizonSeconds + "s", horizonSeconds > 0, "a duration > 0: " + Durations.FORMS);
         check(HALF_LIFE, halfLifeSeconds + "s", halfLifeSeconds > 0, "a duration > 0: " + Durations.FORMS);
         check(HEAP_THRESHOLD, heapThreshold, heapThreshold > 0 && heapThreshold < 1, FRACTION_OPEN);
         check(GC_THRESHOLD, gcThreshold, gcThreshold > 0 && gcThreshold < 1, FRACTION_OPEN);
@@ -41,11 +44,11 @@ public record HazardSettings(double maxFactor, double halfLifeSeconds, double he
     }
 
     /**
-     * Factor at most 10, half-life 60 s, heap above 85%, GC above 30%, 3 task failures, notice
-     * window 120 s.
+     * Factor at most 100, horizon 10 min, half-life 60 s, heap above 85%, GC above 30%, 3 task
+     * failures, notice window 120 s.
      */
     public static HazardSettings defaults() {
-        return new HazardSettings(10, 60, 0.85, 0.3, 3, 120);
+        return new HazardSettings(100, 600, 60, 0.85, 0.3, 3, 120);
     }
 
     /**
@@ -55,7 +58,8 @@ public record HazardSettings(double maxFactor, double halfLifeSeconds, double he
      */
     public static HazardSettings fromConf(Map<String, String> conf) {
         HazardSettings d = defaults();
-        return new HazardSettings(number(conf, MAX_FACTOR, d.maxFactor), duration(conf, HALF_LIFE, d.halfLifeSeconds),
+        return new HazardSettings(number(conf, MAX_FACTOR, d.maxFactor), duration(conf, HORIZON, d.horizonSeconds),
+                duration(conf, HALF_LIFE, d.halfLifeSeconds),
                 number(conf, HEAP_THRESHOLD, d.heapThreshold), number(conf, GC_THRESHOLD, d.gcThreshold),
                 number(conf, TASK_FAILURES, d.taskFailures), duration(conf, NOTICE_WINDOW, d.noticeWindowSeconds));
     }

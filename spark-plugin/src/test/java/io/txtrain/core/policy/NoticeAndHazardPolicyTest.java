@@ -86,17 +86,45 @@ class NoticeAndHazardPolicyTest {
         AdaptiveCheckpointPolicy p = policy(5);
         double normal = p.intervalSeconds(0);
         assertEquals(Math.max(YoungDaly.intervalSeconds(5, PRIOR), 5 / 0.01), normal, 1e-9);
-        p.recordHealth(1_000, List.of(heap("1", 0.5), heap("2", 1.0)));
-        assertEquals(10, p.hazardFactor(1_000), 1e-9);
-        double raised = p.intervalSeconds(1_000);
-        assertEquals(Math.max(YoungDaly.intervalSeconds(5, (PRIOR + 1) / 10), 5 / 0.1), raised, 1e-9);
-        assertTrue(raised < normal / 2, raised + " vs " + normal);
+        p.recordHealth(1_000, List.of(heap("1", 0.5), heap("2", 0.85 + 0.15 * 0.1)));
+        double m = PRIOR + 1;
+        // severity 0.1: the rate of failing within the 10 min horizon, added to 1 / MTBF
+        assertEquals(1 + 0.1 * m / 600, p.hazardFactor(1_000), 1e-6);
+        double f = p.hazardFactor(1_000);
+        assertEquals(Math.max(YoungDaly.intervalSeconds(5, m / f), 5 / (0.01 * f)), p.intervalSeconds(1_000), 1e-6);
+        assertTrue(p.intervalSeconds(1_000) < normal / 2, p.intervalSeconds(1_000) + " vs " + normal);
         Decision d = p.decide(In.since(1).now(1_000).build());
-        assertEquals("heap 100% on executor 2", d.hazardSignal());
-        assertTrue(d.logLine().contains("hazard=x10.00 (heap 100% on executor 2)"), d.logLine());
-        // Even a saturated signal cannot raise the factor above the cap.
+        assertEquals("heap 87% on executor 2", d.hazardSignal());
+        assertTrue(d.logLine().contains(String.format(java.util.Locale.ROOT, "hazard=x%.2f (heap 87%% on executor 2)", f)),
+                d.logLine());
+        // A saturated signal: 1 + MTBF / horizon, unless maxFactor caps it.
         p.recordHealth(1_000, List.of(new HealthReading("2", 1, 1, 50, 9)));
-        assertEquals(10, p.hazardFactor(1_000), 1e-9);
+        assertEquals(1 + m / 600, p.hazardFactor(1_000), 1e-9);
+        AdaptiveCheckpointPolicy capped = new AdaptiveCheckpointPolicy(AdaptivePolicySettings.defaults(),
+                HazardSettings.fromConf(Map.of(HazardSettings.MAX_FACTOR, "20")), 0);
+        capped.recordCheckpointCost(5, 0);
+        capped.recordHealth(1_000, List.of(new HealthReading("2", 1, 1, 50, 9)));
+        assertEquals(20, capped.hazardFactor(1_000), 1e-9);
+        assertEquals(Math.max(YoungDaly.intervalSeconds(5, m / 20), 5 / (0.01 * 20)), capped.intervalSeconds(1_000),
+                1e-6);
+    }
+
+    @Test
+    void aWarningWeighsLessWhereFailuresAreFrequentAnyway() {
+        AdaptiveCheckpointPolicy frequent = new AdaptiveCheckpointPolicy(AdaptivePolicySettings.defaults(),
+                HazardSettings.defaults(), 0);
+        for (int i = 1; i <= 20; i++) {
+            frequent.recordFailure(i * 900_000L, "executor lost");
+        }
+        long now = 20 * 900_000L;
+        double m = frequent.mtbfEstimator().mtbfSeconds(now);
+        frequent.recordHealth(now, List.of(heap("1", 1.0)));
+        assertEquals(1 + m / 600, frequent.hazardFactor(now), 1e-9);
+        AdaptiveCheckpointPolicy rare = new AdaptiveCheckpointPolicy(AdaptivePolicySettings.defaults(),
+                HazardSettings.defaults(), 0);
+        rare.recordHealth(now, List.of(heap("1", 1.0)));
+        assertTrue(rare.hazardFactor(now) > 5 * frequent.hazardFactor(now),
+                "MTBF " + m + " s: factor " + frequent.hazardFactor(now) + ", without failures " + rare.hazardFactor(now));
     }
 
     @Test
@@ -112,21 +140,21 @@ class NoticeAndHazardPolicyTest {
 
     @Test
     void theHazardDecaysWithItsHalfLifeOnceTheSignalIsGone() {
-        HazardEstimator h = new HazardEstimator(new HazardSettings(5, 60, 0.8, 0.3, 3, 120));
+        HazardEstimator h = new HazardEstimator(new HazardSettings(100, 600, 60, 0.8, 0.3, 3, 120));
         h.observe(0, List.of(heap("1", 1.0)));
-        assertEquals(5, h.factor(0), 1e-9);
+        assertEquals(5, h.factor(0, 2400), 1e-9);
         h.observe(10_000, List.of(heap("1", 0.5))); // a good sample does not erase the warning
-        assertEquals(1 + 4 * Math.pow(0.5, 10 / 60.0), h.factor(10_000), 1e-9);
-        assertEquals(1 + 4 * 0.5, h.factor(60_000), 1e-9);
-        assertTrue(h.factor(20 * 60_000) < 1.001);
+        assertEquals(1 + 4 * Math.pow(0.5, 10 / 60.0), h.factor(10_000, 2400), 1e-9);
+        assertEquals(1 + 4 * 0.5, h.factor(60_000, 2400), 1e-9);
+        assertTrue(h.factor(20 * 60_000, 2400) < 1.001);
         h.observe(20 * 60_000, List.of(heap("1", 0.5)));
         assertEquals("", h.dominantSignal(20 * 60_000));
-        assertEquals(1, h.factor(20 * 60_000), 0);
+        assertEquals(1, h.factor(20 * 60_000, 2400), 0);
     }
 
     @Test
     void eachSignalRisesFromItsThreshold() {
-        HazardEstimator h = new HazardEstimator(new HazardSettings(10, 60, 0.8, 0.25, 4, 120));
+        HazardEstimator h = new HazardEstimator(new HazardSettings(10, 600, 60, 0.8, 0.25, 4, 120));
         assertSeverities(h, new HealthReading("1", 0.9, 0.375, 2, 0), 0.5, 0.5, 0.5, 0);
         assertSeverities(h, new HealthReading("1", 0.8, 0.25, 0, 1), 0, 0, 0, 1);
         assertSeverities(h, new HealthReading("1", 1, 0.9, 8, 0), 1, 1, 1, 0);
