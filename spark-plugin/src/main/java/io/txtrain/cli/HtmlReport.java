@@ -223,6 +223,15 @@ final class HtmlReport {
                     "round " + c.round() + ", " + Text.bytes(c.bytes()) + (c.trusted() ? "" : ": " + c.problem()),
                     reason == null ? "" : "taken for: " + reason));
         }
+        java.util.Set<Long> retained = new java.util.HashSet<>();
+        t.checkpoints().forEach(c -> retained.add(c.round()));
+        for (RoundRecord r : t.rounds()) {
+            String reason = t.checkpointReasons().get(r.round());
+            if (reason != null && !retained.contains(r.round())) {
+                rows.add(new Row(r.commitTimeMillis(), "checkpoint", "ckpt", "round " + r.round()
+                        + " (deleted since by retention)", "taken for: " + reason));
+            }
+        }
         for (RunTimeline.Notice n : t.notices()) {
             rows.add(new Row(n.timeMillis(), "notice", "notice", "executor " + n.executorId() + " is going away: "
                     + n.what(), "recorded with round " + n.recordedInRound()));

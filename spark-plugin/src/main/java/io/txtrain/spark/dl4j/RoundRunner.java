@@ -108,20 +108,28 @@ final class RoundRunner {
     }
 
     /**
-     * After a new notice: waits (bounded) until no live executor is leaving and as many executors
-     * are live as were before the wait; immediate in local mode and without new notices.
+     * After a new notice from a live executor: waits (bounded) until it is gone and as many
+     * executors are live as were before the wait; immediate in local mode, without new notices and
+     * when the announcing executors are gone already.
      */
     private void awaitReplacements() {
-        Set<String> leaving = new TreeSet<>(telemetry.leavingExecutors());
-        if (sc.sc().isLocal() || !awaited.addAll(leaving)) {
+        if (sc.sc().isLocal()) {
             return;
         }
-        int before = telemetry.liveExecutors().size();
+        Set<String> leaving = new TreeSet<>(telemetry.leavingExecutors());
+        leaving.removeAll(awaited);
+        awaited.addAll(leaving);
+        Set<String> live = telemetry.liveExecutors();
+        leaving.retainAll(live);
+        if (leaving.isEmpty()) {
+            return; // no new notice, or its executors are gone already
+        }
+        int before = live.size();
         LOG.info("executors {} are going away; waiting up to {} s for them to leave and {} executor(s) to report",
                 leaving, executorWait.toSeconds(), before);
         long deadline = System.nanoTime() + executorWait.toNanos();
         while (true) {
-            Set<String> live = telemetry.liveExecutors();
+            live = telemetry.liveExecutors();
             if (live.stream().noneMatch(leaving::contains) && live.size() >= before) {
                 LOG.info("executors now {}; continuing", live);
                 return;

@@ -47,11 +47,16 @@ public final class GpuProbe {
 
     /** @param enabled false gives a probe that always reads nothing */
     public GpuProbe(boolean enabled, Duration timeout) {
-        this(COMMAND_WITH_ERRORS, enabled, timeout);
-        this.fallback = COMMAND;
+        this(COMMAND_WITH_ERRORS, COMMAND, enabled, timeout);
     }
 
     GpuProbe(List<String> command, boolean enabled, Duration timeout) {
+        this(command, null, enabled, timeout);
+    }
+
+    /** @param fallback used if {@code command} fails before it ever succeeded; null for none */
+    GpuProbe(List<String> command, List<String> fallback, boolean enabled, Duration timeout) {
+        this.fallback = fallback == null ? null : List.copyOf(fallback);
         this.command = List.copyOf(command);
         this.timeout = timeout;
         this.disabled = !enabled;

@@ -176,6 +176,31 @@ class ExecutorNoticeAndHealthTest {
         assertTrue(publishedAtRemoval.get().contains(noticeRound), "checkpoint of round " + noticeRound
                 + " was published when Spark reported executor " + id + " gone; published then: "
                 + publishedAtRemoval.get());
+
+        // The HTML report shows the notice and the checkpoint taken for it.
+        String page = report(dir);
+        assertTrue(page.contains("<h2>Monitoring</h2>"), "monitoring panel");
+        assertTrue(page.contains("executor " + id + " is going away: decommissioning (SIGPWR)"), "notice row");
+        assertTrue(page.contains("taken for: executor decommissioning: " + id), "checkpoint row names the notice");
+        assertEquals(1, count(page, "<line class=\"notice-line\""), "one notice line in the chart");
+    }
+
+    private String report(Path dir) throws IOException {
+        Path reportFile = tmp.resolve(dir.getFileName() + ".html");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = io.txtrain.cli.Txtrain.run(new String[] {"report", dir.toString(), "--out", reportFile.toString()},
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, code, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        return java.nio.file.Files.readString(reportFile);
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static List<String> attributes(List<RoundRecord> rounds, String key) {
@@ -225,6 +250,11 @@ class ExecutorNoticeAndHealthTest {
         assertTrue(hazard(last) < 1.05, "hazard decayed after the heap was released:\n" + trace);
         assertTrue(interval(last) > 2 * interval(peak), "interval back up:\n" + trace);
         assertEquals(before, interval(last), before / 4, "interval back to normal:\n" + trace);
+
+        String page = report(dir);
+        assertTrue(page.contains("<h2>Monitoring</h2>"), "monitoring panel");
+        assertTrue(count(page, "<circle class=\"hazard\"") >= 5, "raised hazard drawn for the held rounds");
+        assertTrue(page.contains("hazard peak"), "the peak is listed among the events");
     }
 
     private static double hazard(RoundRecord r) {
