@@ -7,9 +7,9 @@ import java.util.function.BiConsumer;
 import io.txtrain.core.policy.HealthReading;
 
 /**
- * What the txtrain Spark plugin tells the trainer (cluster load, failures) and records from it
- * (metrics). Without the plugin, {@link #NONE} applies: load unknown, no failures observed, no
- * metrics.
+ * What the txtrain Spark plugin tells the trainer (cluster load, failures, executors' notices and
+ * health) and records from it (metrics). Without the plugin, {@link #NONE} applies: load unknown,
+ * no failures, notices or health readings, no metrics.
  */
 public interface TrainingTelemetry {
     /** Cluster-wide load in [0, 1] over the recent window, or NaN if unknown. */

@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.hadoop.fs.Path;
@@ -299,7 +301,7 @@ final class TrainingRun implements AutoCloseable {
      * since the previous record and the health hazard now (docs/PROTOCOL.md §3.1).
      */
     private Map<String, String> attributes(int workers, int minibatches, long nowMillis) {
-        Map<String, String> a = new java.util.TreeMap<>();
+        Map<String, String> a = new TreeMap<>();
         a.put("workers", Integer.toString(workers));
         a.put("minibatches", Integer.toString(minibatches));
         if (telemetry == TrainingTelemetry.NONE) {
@@ -315,12 +317,12 @@ final class TrainingRun implements AutoCloseable {
         checkpointsSinceRecord.clear();
         policy.recordHealth(nowMillis, telemetry.health());
         if (policy instanceof AdaptiveCheckpointPolicy p) {
-            a.put(ATTR_HAZARD, String.format(java.util.Locale.ROOT, "%.3f", p.hazardFactor(nowMillis)));
+            a.put(ATTR_HAZARD, String.format(Locale.ROOT, "%.3f", p.hazardFactor(nowMillis)));
             String signal = p.hazardSignal(nowMillis);
             if (!signal.isEmpty()) {
                 a.put(ATTR_SIGNAL, signal);
             }
-            a.put(ATTR_INTERVAL, String.format(java.util.Locale.ROOT, "%.3f", p.intervalSeconds(nowMillis)));
+            a.put(ATTR_INTERVAL, String.format(Locale.ROOT, "%.3f", p.intervalSeconds(nowMillis)));
         }
         return a;
     }

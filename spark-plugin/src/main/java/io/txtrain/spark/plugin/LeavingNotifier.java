@@ -1,6 +1,5 @@
 package io.txtrain.spark.plugin;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -88,7 +87,7 @@ final class LeavingNotifier {
         t.setDaemon(true);
         t.start();
         try {
-            t.join(TimeUnit.MILLISECONDS.toMillis(SHUTDOWN_WAIT_MILLIS));
+            t.join(SHUTDOWN_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,7 @@
 package io.txtrain.spark.plugin;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,7 @@ public final class NoticeBoard {
         synchronized (pending) {
             List<ExecutorNotice> out = new ArrayList<>(pending);
             pending.clear();
-            out.sort(java.util.Comparator.comparingLong(ExecutorNotice::timeMillis));
+            out.sort(Comparator.comparingLong(ExecutorNotice::timeMillis));
             return out;
         }
     }
