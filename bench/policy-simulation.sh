@@ -3,6 +3,7 @@
 # fixed-interval baselines and prints a Markdown table (deterministic; about a minute of CPU).
 # Extra arguments go to Maven, e.g. -Dsim.seeds=51 -Dsim.workDays=3
 # or -Dsim.conf=spark.txtrain.checkpoint.epochEarlyFraction=1.0 (adaptive settings overrides).
+# -Dsim.table=warnings prints the table of traces with notices and health signals instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec mvn -q -o -pl txtrain-core test-compile exec:java \

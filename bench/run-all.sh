@@ -19,4 +19,5 @@ run checkpoint-stall      bench/checkpoint-stall.sh both 1,10,50 5
 run recovery-1m           bench/recovery-benchmark.sh 62500 3 1
 run recovery-10m          bench/recovery-benchmark.sh 625000 3 1
 run policy-simulation     bench/policy-simulation.sh
+run policy-warnings       bench/policy-simulation.sh -Dsim.table=warnings
 echo "tables in $OUT" >&2

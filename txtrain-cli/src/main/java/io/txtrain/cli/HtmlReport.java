@@ -13,7 +13,7 @@ import io.txtrain.core.log.RoundRecord;
 final class HtmlReport {
     private static final String CSS = """
             :root{--ink:#0f172a;--muted:#64748b;--line:#e2e8f0;--loss:#2563eb;--ckpt:#059669;--crash:#dc2626;
-            --restart:#64748b;--start:#0891b2;--replay:#f59e0b}
+            --restart:#64748b;--start:#0891b2;--replay:#f59e0b;--hazard:#9333ea;--notice:#ea580c}
             *{box-sizing:border-box}
             body{margin:0;background:#f1f5f9;color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",
             Roboto,"Helvetica Neue",Arial,sans-serif}
@@ -62,6 +62,9 @@ final class HtmlReport {
             .tag.crash{background:#fee2e2;color:#b91c1c}.tag.restart{background:#f1f5f9;color:#475569}
             .tag.start{background:#cffafe;color:#0e7490}.tag.ckpt{background:#d1fae5;color:#047857}
             .tag.bad{background:#fee2e2;color:#b91c1c}
+            .hazard-line{stroke:var(--hazard);stroke-width:2}.hazard{fill:var(--hazard)}
+            .notice-line{stroke:var(--notice);stroke-dasharray:4 3}.notice{fill:var(--notice)}
+            .tag.notice{background:#ffedd5;color:#c2410c}
             .note{color:var(--muted);font-size:12px;margin:8px 2px}
             .muted{color:var(--muted);font-size:12px}
             .empty{color:var(--muted);padding:18px 0 22px}
@@ -93,6 +96,15 @@ final class HtmlReport {
             b.append(IntervalChart.svg(t, time));
         }
         b.append("</section>\n");
+        if (t.monitored()) {
+            b.append("<section class=\"panel\"><h2>Monitoring</h2><div class=\"sub\">Health hazard factor at each"
+                    + " commit (1 = nothing wrong; above 1 the checkpoint interval is shorter), executors' notices that"
+                    + " they are going away (dashed) and the checkpoints taken for them.</div><div class=\"legend\">");
+            item(b, "var(--hazard)", "hazard factor");
+            item(b, "var(--notice)", "notice (decommissioning, shutdown)");
+            item(b, "var(--ckpt)", "checkpoint taken for a notice");
+            b.append("</div>").append(HazardChart.svg(t, time)).append("</section>\n");
+        }
         events(b, t);
         b.append("<p class=\"note\">Times are in ").append(Svg.esc(zone.getId())).append(". Sources: the ROUND_COMMIT")
                 .append(" and RECOVERY records of the log chain").append(roundRange(t))
@@ -206,8 +218,36 @@ final class HtmlReport {
                     + s.summary(), s.first() ? "" : "previous writer " + s.previous()));
         }
         for (RunTimeline.Checkpoint c : t.checkpoints()) {
+            String reason = t.checkpointReasons().get(c.round());
             rows.add(new Row(c.createdMillis(), c.trusted() ? "checkpoint" : "rejected", c.trusted() ? "ckpt" : "bad",
-                    "round " + c.round() + ", " + Text.bytes(c.bytes()) + (c.trusted() ? "" : ": " + c.problem()), ""));
+                    "round " + c.round() + ", " + Text.bytes(c.bytes()) + (c.trusted() ? "" : ": " + c.problem()),
+                    reason == null ? "" : "taken for: " + reason));
+        }
+        java.util.Set<Long> retained = new java.util.HashSet<>();
+        t.checkpoints().forEach(c -> retained.add(c.round()));
+        for (RoundRecord r : t.rounds()) {
+            String reason = t.checkpointReasons().get(r.round());
+            if (reason != null && !retained.contains(r.round())) {
+                rows.add(new Row(r.commitTimeMillis(), "checkpoint", "ckpt", "round " + r.round()
+                        + " (deleted since by retention)", "taken for: " + reason));
+            }
+        }
+        for (RunTimeline.Notice n : t.notices()) {
+            rows.add(new Row(n.timeMillis(), "notice", "notice", "executor " + n.executorId() + " is going away: "
+                    + n.what(), "recorded with round " + n.recordedInRound()));
+        }
+        double peak = 1;
+        RunTimeline.HazardPoint top = null;
+        for (RunTimeline.HazardPoint p : t.hazard()) {
+            if (p.factor() > peak) {
+                peak = p.factor();
+                top = p;
+            }
+        }
+        if (top != null) {
+            rows.add(new Row(top.timeMillis(), "hazard peak", "notice", String.format(Locale.ROOT,
+                    "hazard x%.2f at round %d: %s", top.factor(), top.round(), top.signal()),
+                    String.format(Locale.ROOT, "checkpoint interval %.1f s", top.intervalSeconds())));
         }
         rows.sort(Comparator.comparingLong(Row::time));
         b.append("<section class=\"panel\"><h2>Events</h2><table><tr><th>time</th><th>event</th><th>details</th></tr>");

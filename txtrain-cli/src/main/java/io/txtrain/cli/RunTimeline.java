@@ -3,6 +3,8 @@ package io.txtrain.cli;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.txtrain.core.inspect.CheckpointStatus;
 import io.txtrain.core.inspect.RunInspection;
@@ -16,7 +18,16 @@ import io.txtrain.core.log.RoundRecord;
  * log segments they cover.
  */
 record RunTimeline(List<RoundRecord> rounds, List<Checkpoint> checkpoints, List<Start> starts,
-                   List<Interval> intervals, long fromMillis, long toMillis) {
+                   List<Interval> intervals, List<Notice> notices, List<HazardPoint> hazard,
+                   Map<Long, String> checkpointReasons, long fromMillis, long toMillis) {
+
+    /** An executor's notice that it is going away, from a round record's {@code monitor.notices}. */
+    record Notice(long timeMillis, String executorId, String what, long recordedInRound) {
+    }
+
+    /** The health hazard factor and interval at a round's commit ({@code monitor.*} attributes). */
+    record HazardPoint(long timeMillis, long round, double factor, String signal, double intervalSeconds) {
+    }
 
     /** A published checkpoint. */
     record Checkpoint(long round, long writerEpoch, long createdMillis, long bytes, boolean trusted, String problem) {
@@ -119,6 +130,12 @@ record RunTimeline(List<RoundRecord> rounds, List<Checkpoint> checkpoints, List<
                         b.round() - a.round()));
             }
         }
+        List<Notice> notices = new ArrayList<>();
+        List<HazardPoint> hazard = new ArrayList<>();
+        Map<Long, String> reasons = new TreeMap<>();
+        for (RoundRecord r : rounds) {
+            monitoring(r, notices, hazard, reasons);
+        }
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
         for (RoundRecord r : rounds) {
@@ -136,7 +153,55 @@ record RunTimeline(List<RoundRecord> rounds, List<Checkpoint> checkpoints, List<
         if (from > to) {
             from = to = in.inspectedAtMillis();
         }
-        return new RunTimeline(rounds, List.copyOf(cps), List.copyOf(starts), List.copyOf(intervals), from, to);
+        return new RunTimeline(rounds, List.copyOf(cps), List.copyOf(starts), List.copyOf(intervals),
+                List.copyOf(notices), List.copyOf(hazard), Map.copyOf(reasons), from, to);
+    }
+
+    /** Reads the monitoring attributes of one record (docs/PROTOCOL.md §3.1); malformed entries are skipped. */
+    private static void monitoring(RoundRecord r, List<Notice> notices, List<HazardPoint> hazard,
+            Map<Long, String> reasons) {
+        Map<String, String> a = r.attributes();
+        for (String n : entries(a.get("monitor.notices"))) {
+            int at = n.indexOf('@');
+            int colon = n.indexOf(": ", Math.max(0, at));
+            if (at > 0 && colon > at) {
+                try {
+                    notices.add(new Notice(Long.parseLong(n.substring(at + 1, colon)), n.substring(0, at),
+                            n.substring(colon + 2), r.round()));
+                } catch (NumberFormatException e) {
+                    // not a notice this version wrote: skipped
+                }
+            }
+        }
+        for (String c : entries(a.get("monitor.checkpoints"))) {
+            int colon = c.indexOf(": ");
+            if (colon > 0) {
+                try {
+                    reasons.put(Long.parseLong(c.substring(0, colon)), c.substring(colon + 2));
+                } catch (NumberFormatException e) {
+                    // skipped, as above
+                }
+            }
+        }
+        String h = a.get("monitor.hazard");
+        if (h != null) {
+            try {
+                String i = a.get("monitor.interval");
+                hazard.add(new HazardPoint(r.commitTimeMillis(), r.round(), Double.parseDouble(h),
+                        a.getOrDefault("monitor.signal", ""), i == null ? Double.NaN : Double.parseDouble(i)));
+            } catch (NumberFormatException e) {
+                // skipped, as above
+            }
+        }
+    }
+
+    private static List<String> entries(String v) {
+        return v == null || v.isBlank() ? List.of() : List.of(v.split("; "));
+    }
+
+    /** Whether the run recorded any monitoring (it ran with the txtrain plugin). */
+    boolean monitored() {
+        return !hazard.isEmpty() || !notices.isEmpty();
     }
 
     long crashes() {

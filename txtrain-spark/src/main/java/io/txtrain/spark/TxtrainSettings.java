@@ -41,6 +41,8 @@ public final class TxtrainSettings {
     public static final String MONITOR_WINDOW = TxtrainConfig.MONITOR_WINDOW.key();
     public static final String MONITOR_GPU = TxtrainConfig.MONITOR_GPU.key();
     public static final String MONITOR_GPU_TIMEOUT = TxtrainConfig.MONITOR_GPU_TIMEOUT.key();
+    public static final String MONITOR_NOTICES = TxtrainConfig.MONITOR_NOTICES.key();
+    public static final String HOLD_HEAP = TxtrainConfig.HOLD_HEAP.key();
     public static final String DEFAULT_UNMONITORED_POLICY = "every-rounds:10";
 
     private final Map<String, String> values;
@@ -80,6 +82,8 @@ public final class TxtrainSettings {
         monitorWindow();
         monitorGpu();
         monitorGpuTimeout();
+        monitorNotices();
+        io.txtrain.core.policy.HazardSettings.fromConf(values);
         return this;
     }
 
@@ -144,6 +148,11 @@ public final class TxtrainSettings {
     /** Whether executors probe GPUs with nvidia-smi: default true. */
     public boolean monitorGpu() {
         return TxtrainConfig.MONITOR_GPU.get(values);
+    }
+
+    /** Whether executors announce that they are going away: default true. */
+    public boolean monitorNotices() {
+        return TxtrainConfig.MONITOR_NOTICES.get(values);
     }
 
     /** Time limit of one nvidia-smi query: default 2 s. */

@@ -27,6 +27,7 @@ public final class TxtrainConfig {
     static final String ROUNDS_SECTION = "Rounds and replay";
     static final String LEASE_SECTION = "Writer lease (one live driver per checkpoint directory)";
     static final String MONITOR_SECTION = "Plugin: executor load monitoring, failure tracking, metrics";
+    static final String HAZARD_SECTION = "Hazard from executor health and notices (adaptive policy, with the plugin)";
     static final String CONF_SECTION = "Configuration checks";
 
     // --- checkpoint directory and log
@@ -121,6 +122,36 @@ public final class TxtrainConfig {
             .doc("Longest wait for one nvidia-smi query; a slower one is killed and the sample has no GPU fields.")
             .duration(Duration.ZERO, true, Duration.ofSeconds(2), "2s");
 
+    public static final ConfigEntry<Boolean> MONITOR_NOTICES = conf(PREFIX + "monitor.notices").section(MONITOR_SECTION)
+            .doc("Whether executors announce decommissioning (SIGPWR) and graceful JVM shutdown to the driver, which"
+                    + " then checkpoints at the next round boundary.")
+            .bool(true);
+
+    // --- hazard from health
+    public static final ConfigEntry<Double> HAZARD_MAX_FACTOR = conf(PREFIX + "hazard.maxFactor").section(HAZARD_SECTION)
+            .doc("Cap of the hazard factor (how many times executor health may raise the failure rate); 1 turns"
+                    + " health-driven shortening off.")
+            .number("a number >= 1 (1 turns health signals off)", v -> v >= 1, 100);
+    public static final ConfigEntry<Duration> HAZARD_HORIZON = conf(PREFIX + "hazard.horizon").section(HAZARD_SECTION)
+            .doc("Within how long a health signal at full severity is taken to predict a failure.")
+            .duration(Duration.ZERO, true, Duration.ofMinutes(10), "10min");
+    public static final ConfigEntry<Duration> HAZARD_HALF_LIFE = conf(PREFIX + "hazard.halfLife").section(HAZARD_SECTION)
+            .doc("How fast a raised hazard decays once its signal is gone.")
+            .duration(Duration.ZERO, true, Duration.ofSeconds(60), "60s");
+    public static final ConfigEntry<Double> HAZARD_HEAP_THRESHOLD = conf(PREFIX + "hazard.heapThreshold")
+            .section(HAZARD_SECTION).doc("Live-heap share above which the heap signal rises (full at 100%).")
+            .number("a fraction in (0, 1)", v -> v > 0 && v < 1, 0.85);
+    public static final ConfigEntry<Double> HAZARD_GC_THRESHOLD = conf(PREFIX + "hazard.gcThreshold")
+            .section(HAZARD_SECTION).doc("GC-time share above which the GC signal rises (full at twice it).")
+            .number("a fraction in (0, 1)", v -> v > 0 && v < 1, 0.3);
+    public static final ConfigEntry<Double> HAZARD_TASK_FAILURES = conf(PREFIX + "hazard.taskFailures")
+            .section(HAZARD_SECTION).doc("Failed task attempts of one executor within the window that raise its signal fully.")
+            .number("a number >= 1", v -> v >= 1, 3);
+    public static final ConfigEntry<Duration> HAZARD_NOTICE_WINDOW = conf(PREFIX + "hazard.noticeWindow")
+            .section(HAZARD_SECTION)
+            .doc("How long after an executor's notice its loss is expected (the cluster's longest notice period).")
+            .duration(Duration.ZERO, true, Duration.ofSeconds(120), "120s");
+
     // --- configuration checks
     public static final ConfigEntry<Boolean> ALLOW_UNKNOWN_KEYS = conf(PREFIX + "conf.allowUnknownKeys")
             .section(CONF_SECTION)
@@ -131,6 +162,9 @@ public final class TxtrainConfig {
     public static final ConfigEntry<String> FAIL_TASKS = conf(PREFIX + "test.failTasks").internal()
             .doc("Makes matching task attempts throw: round:partition:taskAttempt[@roundAttempt],...")
             .string("round:partition:taskAttempt[@roundAttempt],...", s -> true, null, "3:1:0");
+    public static final ConfigEntry<String> HOLD_HEAP = conf(PREFIX + "test.holdHeap").internal()
+            .doc("Executors hold heap during chosen rounds: firstRound-lastRound:fraction of the heap limit.")
+            .string("firstRound-lastRound:fraction", s -> true, null, "4-9:0.5");
 
     private TxtrainConfig() {
     }

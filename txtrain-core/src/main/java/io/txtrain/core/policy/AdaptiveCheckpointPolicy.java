@@ -1,6 +1,10 @@
 package io.txtrain.core.policy;
 
 import io.txtrain.core.policy.Decision.Action;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,18 @@ import org.slf4j.LoggerFactory;
  *   <li>after an executor loss a checkpoint is taken as soon as the uncheckpointed work is at
  *       least one checkpoint stall long (a smaller amount is cheaper to redo than to save),
  *       regardless of load;</li>
+ *   <li>after an executor's notice that it is going away (decommissioning, graceful shutdown) a
+ *       checkpoint is taken at the next round boundary, regardless of the interval and of load,
+ *       once the uncheckpointed work is at least one checkpoint stall long; reason
+ *       {@code executor decommissioning: <ids>}. A notice is served by the next checkpoint taken for
+ *       any reason. For {@code hazard.noticeWindow} after a notice (or until the next failure is
+ *       reported, whichever is first) a failure is expected: the interval is at most the
+ *       Young/Daly interval for an MTBF of half that window;</li>
+ *   <li>executor health (see {@link HazardEstimator}) multiplies the failure rate by a factor in
+ *       [1, {@code hazard.maxFactor}] while it lasts: the interval is the Young/Daly interval for
+ *       {@code MTBF / factor}, and the overhead budget grows by the same factor (to at most 50%), so
+ *       health alone can shorten the interval by about {@code sqrt(maxFactor)} at most. With a
+ *       factor of 1 (nothing wrong) the interval is unchanged;</li>
  *   <li>a checkpoint is never started while a persist is in flight: the decision is
  *       {@code SKIP} (retry next round) until the work since the last checkpoint reaches two
  *       intervals, then {@code WAIT_FOR_PERSIST}, so a slow store cannot leave work unprotected
@@ -45,9 +61,16 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     static final double COST_SMOOTHING = 0.3;
     private static final double MIN_COST_SECONDS = 1e-3;
     private static final double LOG_CHANGE = 0.1;
+    /** The overhead budget that a health hazard can raise it to, at most. */
+    static final double MAX_RAISED_BUDGET = 0.5;
 
     private final AdaptivePolicySettings settings;
     private final MtbfEstimator mtbf;
+    private final HazardEstimator hazard;
+    private final Set<String> noticed = new TreeSet<>();
+    private final HazardSettings hazardSettings;
+    /** End of the window in which the latest notice's failure is expected; 0 if none. */
+    private long noticeWindowEndMillis;
     private double stallSeconds = Double.NaN;
     private double persistSeconds = Double.NaN;
     private double loggedInterval = Double.NaN;
@@ -55,7 +78,14 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
 
     /** @param startMillis when the run starts; MTBF observation begins here */
     public AdaptiveCheckpointPolicy(AdaptivePolicySettings settings, long startMillis) {
+        this(settings, HazardSettings.defaults(), startMillis);
+    }
+
+    /** @param startMillis when the run starts; MTBF observation begins here */
+    public AdaptiveCheckpointPolicy(AdaptivePolicySettings settings, HazardSettings hazardSettings, long startMillis) {
         this.settings = settings;
+        this.hazard = new HazardEstimator(hazardSettings);
+        this.hazardSettings = hazardSettings;
         this.mtbf = new MtbfEstimator(settings.mtbfPriorSeconds(), settings.mtbfPriorWeight(),
                 settings.burstWindowSeconds(), startMillis);
     }
@@ -64,13 +94,17 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     public synchronized Decision decide(PolicyInput in) {
         double m = mtbf.mtbfSeconds(in.nowMillis());
         double cost = stallEstimate();
-        double interval = interval(cost, m);
-        logIntervalChange(interval, m, cost);
+        double factor = hazard.factor(in.nowMillis(), m);
+        double interval = interval(cost, m, factor, in.nowMillis());
+        logIntervalChange(interval, m, cost, factor, in.nowMillis());
 
         if (in.roundsSinceLastCheckpoint() == 0) {
             return decision(Action.NONE, "nothing uncheckpointed", interval, m, cost, in);
         }
         double since = in.secondsSinceLastCheckpoint();
+        if (!noticed.isEmpty() && since >= cost) {
+            return gate("executor decommissioning: " + String.join(", ", noticed), interval, m, cost, in);
+        }
         double nearest = since + in.lastRoundSeconds() / 2;
         boolean saturated = in.clusterLoad() >= settings.saturation();
         if (nearest >= interval) {
@@ -101,15 +135,47 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     @Override
     public synchronized void recordFailure(long timeMillis, String cause) {
         failureSeen = true;
+        noticeWindowEndMillis = 0; // the announced failure, or one that reset the cluster anyway
         if (mtbf.recordFailure(timeMillis, cause) && LOG.isInfoEnabled()) {
             LOG.info("checkpoint-policy adaptive: failure event #{} ({}), MTBF estimate now {}s",
                     mtbf.failureCount(), cause, Math.round(mtbf.mtbfSeconds(timeMillis)));
         }
     }
 
+    @Override
+    public synchronized void recordNotice(long timeMillis, String executorId, String what) {
+        noticeWindowEndMillis = Math.max(noticeWindowEndMillis,
+                timeMillis + Math.round(hazardSettings.noticeWindowSeconds() * 1000));
+        if (noticed.add(executorId) && LOG.isInfoEnabled()) {
+            LOG.info("checkpoint-policy adaptive: executor {} is going away ({}); checkpoint at the next round boundary",
+                    executorId, what);
+        }
+    }
+
+    @Override
+    public synchronized void recordHealth(long nowMillis, List<HealthReading> readings) {
+        hazard.observe(nowMillis, readings);
+    }
+
     /** The interval the policy aims at, at {@code nowMillis}. */
     public synchronized double intervalSeconds(long nowMillis) {
-        return interval(stallEstimate(), mtbf.mtbfSeconds(nowMillis));
+        double m = mtbf.mtbfSeconds(nowMillis);
+        return interval(stallEstimate(), m, hazard.factor(nowMillis, m), nowMillis);
+    }
+
+    /** The health hazard factor at {@code nowMillis}, in [1, hazard.maxFactor]. */
+    public synchronized double hazardFactor(long nowMillis) {
+        return hazard.factor(nowMillis, mtbf.mtbfSeconds(nowMillis));
+    }
+
+    /** The health signal behind {@link #hazardFactor}, empty when the factor is 1. */
+    public synchronized String hazardSignal(long nowMillis) {
+        return hazard.dominantSignal(nowMillis);
+    }
+
+    /** Executors whose notice no checkpoint has served yet, sorted. */
+    public synchronized Set<String> pendingNotices() {
+        return Set.copyOf(noticed);
     }
 
     /** The failure estimator this policy learns from. */
@@ -122,12 +188,17 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
         return "adaptive";
     }
 
-    private double interval(double cost, double mtbfSeconds) {
+    private double interval(double cost, double mtbfSeconds, double factor, long nowMillis) {
         double max = settings.maxIntervalSeconds();
-        double t = YoungDaly.intervalSeconds(Math.max(cost, MIN_COST_SECONDS), mtbfSeconds);
+        double m = mtbfSeconds / factor;
+        boolean noticeOpen = nowMillis < noticeWindowEndMillis;
+        if (noticeOpen) {
+            m = Math.min(m, hazardSettings.noticeWindowSeconds() / 2);
+        }
+        double t = YoungDaly.intervalSeconds(Math.max(cost, MIN_COST_SECONDS), m);
         t = Math.max(t, settings.minIntervalSeconds());
-        if (!failureSeen) {
-            t = Math.max(t, cost / settings.overheadBudget());
+        if (!failureSeen && !noticeOpen) {
+            t = Math.max(t, cost / Math.min(MAX_RAISED_BUDGET, settings.overheadBudget() * factor));
         }
         if (!Double.isNaN(persistSeconds)) {
             t = Math.max(t, persistSeconds);
@@ -152,15 +223,21 @@ public final class AdaptiveCheckpointPolicy implements CheckpointPolicy {
     }
 
     private Decision decision(Action a, String reason, double interval, double m, double cost, PolicyInput in) {
-        return new Decision(a, reason, interval, m, cost, name(), in);
+        if (a == Action.CHECKPOINT || a == Action.WAIT_FOR_PERSIST) {
+            noticed.clear(); // this checkpoint protects the work done before every pending notice
+        }
+        long now = in.nowMillis();
+        return new Decision(a, reason, interval, m, cost, name(), in, hazard.factor(now, m), hazard.dominantSignal(now));
     }
 
-    private void logIntervalChange(double interval, double m, double cost) {
+    private void logIntervalChange(double interval, double m, double cost, double factor, long now) {
         if (Double.isNaN(loggedInterval) || Math.abs(interval - loggedInterval) > LOG_CHANGE * loggedInterval) {
             loggedInterval = interval;
             if (LOG.isInfoEnabled()) {
-                LOG.info("checkpoint-policy adaptive: interval {}s (MTBF {}s, stall {}s, persist {}s, failure events {})",
-                        Math.round(interval), Math.round(m), cost, persistSeconds, mtbf.failureCount());
+                LOG.info("checkpoint-policy adaptive: interval {}s (MTBF {}s, stall {}s, persist {}s, failure events {},"
+                        + " hazard x{}{})", Math.round(interval), Math.round(m), cost, persistSeconds, mtbf.failureCount(),
+                        String.format(Locale.ROOT, "%.2f", factor),
+                        factor > 1 ? " from " + hazard.dominantSignal(now) : "");
             }
         }
     }

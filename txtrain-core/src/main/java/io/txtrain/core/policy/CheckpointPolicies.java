@@ -26,9 +26,15 @@ public final class CheckpointPolicies {
 
     /** Builds the policy {@code spec} describes. */
     public static CheckpointPolicy create(PolicySpec spec, AdaptivePolicySettings settings, long startMillis) {
+        return create(spec, settings, HazardSettings.defaults(), startMillis);
+    }
+
+    /** Builds the policy {@code spec} describes; {@code hazard} is used by {@code adaptive} only. */
+    public static CheckpointPolicy create(PolicySpec spec, AdaptivePolicySettings settings, HazardSettings hazard,
+            long startMillis) {
         switch (spec.kind()) {
             case ADAPTIVE:
-                return new AdaptiveCheckpointPolicy(settings, startMillis);
+                return new AdaptiveCheckpointPolicy(settings, hazard, startMillis);
             case EVERY_ROUNDS:
                 return new EveryRoundsPolicy(spec.rounds());
             case EVERY_SECONDS:
@@ -40,16 +46,17 @@ public final class CheckpointPolicies {
 
     /**
      * Builds the policy from Spark-style key/value pairs: {@link #POLICY} (default
-     * {@code adaptive}) and the {@link AdaptivePolicySettings} keys.
+     * {@code adaptive}), the {@link AdaptivePolicySettings} keys and the {@link HazardSettings} keys.
      *
      * @throws IllegalArgumentException naming the key, value and expected form of a bad setting
      */
     public static CheckpointPolicy fromConf(Map<String, String> conf, long startMillis) {
         PolicySpec spec = PolicySpec.parse(POLICY, conf.getOrDefault(POLICY, "adaptive"));
-        AdaptivePolicySettings settings = spec.kind() == PolicySpec.Kind.ADAPTIVE
-                ? AdaptivePolicySettings.fromConf(conf)
+        boolean adaptive = spec.kind() == PolicySpec.Kind.ADAPTIVE;
+        AdaptivePolicySettings settings = adaptive ? AdaptivePolicySettings.fromConf(conf)
                 : AdaptivePolicySettings.defaults();
-        return create(spec, settings, startMillis);
+        HazardSettings hazard = adaptive ? HazardSettings.fromConf(conf) : HazardSettings.defaults();
+        return create(spec, settings, hazard, startMillis);
     }
 
     static void requireCost(double stallSeconds, double persistSeconds) {

@@ -1,5 +1,7 @@
 package io.txtrain.core.policy;
 
+import java.util.List;
+
 /**
  * Decides, after each committed round, whether the trainer should checkpoint.
  *
@@ -25,6 +27,18 @@ public interface CheckpointPolicy {
 
     /** Reports one failure (for example a lost executor) at {@code timeMillis}. */
     default void recordFailure(long timeMillis, String cause) {
+    }
+
+    /**
+     * Reports that executor {@code executorId} announced it is going away (decommissioning or a
+     * graceful shutdown) at {@code timeMillis}. Policies that act on notices checkpoint at the next
+     * round boundary; the default ignores it.
+     */
+    default void recordNotice(long timeMillis, String executorId, String what) {
+    }
+
+    /** Reports executor health observed at {@code nowMillis}; the default ignores it. */
+    default void recordHealth(long nowMillis, List<HealthReading> readings) {
     }
 
     /** Short name as configured, for example {@code every-rounds:10}. */

@@ -12,6 +12,8 @@ import java.util.Locale;
  * @param checkpointCostSeconds the checkpoint stall estimate behind the decision (NaN if none)
  * @param policy name of the deciding policy
  * @param input the inputs the decision was made from
+ * @param hazardFactor how many times the failure rate is raised by executor health (1 = nothing wrong)
+ * @param hazardSignal the health signal behind {@code hazardFactor}, empty when it is 1
  */
 public record Decision(
         Action action,
@@ -20,7 +22,15 @@ public record Decision(
         double mtbfSeconds,
         double checkpointCostSeconds,
         String policy,
-        PolicyInput input) {
+        PolicyInput input,
+        double hazardFactor,
+        String hazardSignal) {
+
+    /** A decision without a health-driven hazard. */
+    public Decision(Action action, String reason, double currentIntervalSeconds, double mtbfSeconds,
+            double checkpointCostSeconds, String policy, PolicyInput input) {
+        this(action, reason, currentIntervalSeconds, mtbfSeconds, checkpointCostSeconds, policy, input, 1, "");
+    }
 
     /** What the trainer should do after the round. */
     public enum Action {
@@ -47,13 +57,14 @@ public record Decision(
         return String.format(Locale.ROOT,
                 "checkpoint-policy %s: %s (%s) interval=%s mtbf=%s cost=%s | round=%d now=%d"
                         + " sinceLastCheckpoint=%.1fs/%d rounds lastRound=%.2fs epochBoundary=%b"
-                        + " persistInFlight=%b load=%s executorLost=%b",
+                        + " persistInFlight=%b load=%s executorLost=%b hazard=x%.2f%s",
                 policy, action, reason, seconds(currentIntervalSeconds), seconds(mtbfSeconds),
                 seconds(checkpointCostSeconds), in.round(), in.nowMillis(),
                 in.secondsSinceLastCheckpoint(), in.roundsSinceLastCheckpoint(), in.lastRoundSeconds(),
                 in.epochBoundary(), in.persistInFlight(),
                 Double.isNaN(in.clusterLoad()) ? "n/a" : String.format(Locale.ROOT, "%.2f", in.clusterLoad()),
-                in.executorLostSinceLastCheckpoint());
+                in.executorLostSinceLastCheckpoint(), hazardFactor,
+                hazardSignal.isEmpty() ? "" : " (" + hazardSignal + ")");
     }
 
     private static String seconds(double s) {

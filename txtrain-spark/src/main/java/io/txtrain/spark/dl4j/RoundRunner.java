@@ -1,7 +1,10 @@
 package io.txtrain.spark.dl4j;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongConsumer;
 
 import org.apache.spark.SparkException;
@@ -10,10 +13,17 @@ import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.txtrain.spark.TrainingTelemetry;
+
 /**
  * Runs a round's Spark job. A failed job aborts the round (nothing of it is kept); the round is
  * retried from the same committed state after executors are back, up to the attempt limit. A
  * cancelled job ({@link JobCancellation}) aborts the round and is rethrown at once, without a retry.
+ *
+ * <p>After an executor announced it is going away (a notice through the plugin), the next round
+ * starts only once that executor is gone and as many executors report as before it, or after
+ * {@code spark.txtrain.round.executorWait}: Spark gives a decommissioning executor no new tasks,
+ * so the round would otherwise run on fewer executors.
  */
 final class RoundRunner {
     private static final Logger LOG = LoggerFactory.getLogger(RoundRunner.class);
@@ -22,16 +32,24 @@ final class RoundRunner {
     private final Duration executorWait;
     private final FaultInjection faults;
     private final LongConsumer onAbort;
+    private final TrainingTelemetry telemetry;
+    private final Set<String> awaited = new HashSet<>();
+    private final HeapHold heapHold;
     private long abortedRounds;
 
-    /** @param onAbort told the round number of every aborted attempt */
+    /**
+     * @param onAbort told the round number of every aborted attempt
+     * @param telemetry the executors that are live and those leaving
+     */
     RoundRunner(JavaSparkContext sc, int maxAttempts, Duration executorWait, FaultInjection faults,
-                LongConsumer onAbort) {
+                LongConsumer onAbort, TrainingTelemetry telemetry, HeapHold heapHold) {
         this.sc = sc;
         this.maxAttempts = maxAttempts;
         this.executorWait = executorWait;
         this.faults = faults;
         this.onAbort = onAbort;
+        this.telemetry = telemetry;
+        this.heapHold = heapHold;
     }
 
     long abortedRounds() {
@@ -44,13 +62,14 @@ final class RoundRunner {
         String what = "txtrain round " + input.round + ", epoch " + input.epoch + ", split " + (split + 1) + "/"
                 + data.schedule().splitCount();
         SparkException last = null;
+        awaitReplacements();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             Broadcast<RoundInput> in = sc.broadcast(input);
             sc.setJobDescription(attempt == 1 ? what : what + " (attempt " + attempt + ")");
             try {
                 return data.split(split)
                         .mapPartitionsWithIndex(new RoundTask<>(config, configKey, kind, in, fitter, objectsPerMinibatch,
-                                faults, attempt), true)
+                                faults, heapHold, attempt), true)
                         .collect();
             } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
                 SparkException se = sparkCause(e);
@@ -92,6 +111,51 @@ final class RoundRunner {
         String m = String.valueOf(t.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * After a new notice from a live executor: waits (bounded) until it is gone and as many
+     * executors are live as were before the wait; immediate in local mode, without new notices and
+     * when the announcing executors are gone already.
+     */
+    private void awaitReplacements() {
+        if (sc.sc().isLocal()) {
+            return;
+        }
+        Set<String> leaving = new TreeSet<>(telemetry.leavingExecutors());
+        leaving.removeAll(awaited);
+        awaited.addAll(leaving);
+        Set<String> live = telemetry.liveExecutors();
+        leaving.retainAll(live);
+        if (leaving.isEmpty()) {
+            return; // no new notice, or its executors are gone already
+        }
+        int before = live.size();
+        LOG.info("executors {} are going away; waiting up to {} s for them to leave and {} executor(s) to report",
+                leaving, executorWait.toSeconds(), before);
+        long deadline = System.nanoTime() + executorWait.toNanos();
+        while (true) {
+            live = telemetry.liveExecutors();
+            if (live.stream().noneMatch(leaving::contains) && live.size() >= before) {
+                LOG.info("executors now {}; continuing", live);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                LOG.warn("executors {} after {} s (spark.txtrain.round.executorWait), {} leaving; continuing anyway",
+                        live, executorWait.toSeconds(), leaving);
+                return;
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RoundFailedException("interrupted while waiting for executors", e);
+        }
     }
 
     /** Waits (bounded) until at least one executor is registered; immediate in local mode. */

@@ -27,10 +27,11 @@ final class RoundTask<P extends java.io.Serializable>
     private final ObjectFitter<?, P> fitter;
     private final int objectsPerMinibatch;
     private final FaultInjection faults;
+    private final HeapHold heapHold;
     private final int roundAttempt;
 
     RoundTask(Broadcast<String> configJson, String configKey, ModelAdapter.Kind kind, Broadcast<RoundInput> input,
-              ObjectFitter<?, P> fitter, int objectsPerMinibatch, FaultInjection faults, int roundAttempt) {
+              ObjectFitter<?, P> fitter, int objectsPerMinibatch, FaultInjection faults, HeapHold heapHold, int roundAttempt) {
         this.configJson = configJson;
         this.configKey = configKey;
         this.kind = kind;
@@ -38,6 +39,7 @@ final class RoundTask<P extends java.io.Serializable>
         this.fitter = fitter;
         this.objectsPerMinibatch = objectsPerMinibatch;
         this.faults = faults;
+        this.heapHold = heapHold;
         this.roundAttempt = roundAttempt;
     }
 
@@ -46,6 +48,7 @@ final class RoundTask<P extends java.io.Serializable>
         RoundInput in = input.value();
         TaskContext tc = TaskContext.get();
         faults.maybeFail(in.round, partition, tc == null ? 0 : tc.attemptNumber(), roundAttempt);
+        heapHold.atRound(in.round);
         List<Placed<P>> objects = new ArrayList<>();
         data.forEachRemaining(t -> objects.add(t._2()));
         objects.sort(Comparator.comparingLong(o -> o.position));

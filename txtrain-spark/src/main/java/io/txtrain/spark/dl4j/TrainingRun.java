@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.hadoop.fs.Path;
@@ -23,6 +25,7 @@ import io.txtrain.core.checkpoint.CheckpointSnapshot;
 import io.txtrain.core.fs.UnreachableStoreException;
 import io.txtrain.core.log.RecoveryEvent;
 import io.txtrain.core.log.RoundRecord;
+import io.txtrain.core.policy.AdaptiveCheckpointPolicy;
 import io.txtrain.core.policy.CheckpointPolicy;
 import io.txtrain.core.policy.Decision;
 import io.txtrain.core.policy.NoCheckpointPolicy;
@@ -30,6 +33,7 @@ import io.txtrain.core.policy.PolicyInput;
 import io.txtrain.core.recovery.OpenRun;
 import io.txtrain.core.recovery.RecoveryDirectory;
 import io.txtrain.core.recovery.RecoveryPlan;
+import io.txtrain.spark.ExecutorNotice;
 import io.txtrain.spark.TelemetryRegistry;
 import io.txtrain.spark.TrainingTelemetry;
 import io.txtrain.spark.TxtrainSettings;
@@ -72,6 +76,10 @@ final class TrainingRun implements AutoCloseable {
     private TrainingCursor cursor;
     private long lastCheckpointRound;
     private long lastCheckpointMillis = System.currentTimeMillis();
+    private double lastRoundSeconds;
+    /** Monitoring events since the previous round record, written into the next one. */
+    private final List<String> noticesSinceRecord = new ArrayList<>();
+    private final List<String> checkpointsSinceRecord = new ArrayList<>();
 
     private TrainingRun(JavaSparkContext sc, ModelAdapter model, AveragingSettings averaging, TxtrainSettings settings,
                         OpenRun run, Collection<TrainingListener> listeners, String initialConfig,
@@ -83,7 +91,8 @@ final class TrainingRun implements AutoCloseable {
         this.run = run;
         this.listeners = listeners;
         this.runner = new RoundRunner(sc, settings.maxAttempts(), settings.executorWait(),
-                FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted);
+                FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted, telemetry,
+                HeapHold.parse(settings.get(TxtrainSettings.HOLD_HEAP)));
         this.configJson = sc.broadcast(initialConfig);
         this.configKey = StateDigest.hex(StateDigest.of(initialConfig.getBytes(StandardCharsets.UTF_8)));
         this.acceptMismatch = settings.acceptReplayMismatch();
@@ -248,8 +257,13 @@ final class TrainingRun implements AutoCloseable {
         model.setCounters(cursor.iteration(), epoch);
         String lr = model.learningRate();
         RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, round, averaging.rngSeed());
-        long t0 = System.nanoTime();
         persists.feed(policy);
+        List<ExecutorNotice> late = telemetry.takeNotices();
+        if (!late.isEmpty() && cursor.round() > 0) {
+            // still the boundary after the previous round: act on notices that came after its decision
+            maybeCheckpoint(lastRoundSeconds, false, late);
+        }
+        long t0 = System.nanoTime();
         List<RoundResult> results = runner.run(data, split, input, configJson, configKey, model.kind(), fitter,
                 averaging.objectsPerMinibatch());
         List<FlatState> ps = new ArrayList<>();
@@ -277,10 +291,11 @@ final class TrainingRun implements AutoCloseable {
         FlatState newParams = FlatState.mean(ps);
         FlatState newUpdater = averaging.saveUpdater() ? FlatState.mean(us) : updater;
         byte[] checksum = StateDigest.of(newParams, newUpdater);
+        long commitMillis = System.currentTimeMillis();
         RoundRecord record = new RoundRecord(round, epoch, split, data.schedule().splitCount(), seeds,
                 Map.of("learningRate", lr, "iteration", Integer.toString(cursor.iteration())),
-                String.format("%016x", dataHash), examples, score / ps.size(), checksum, System.currentTimeMillis(),
-                Map.of("workers", Integer.toString(results.size()), "minibatches", Integer.toString(minibatches)));
+                String.format("%016x", dataHash), examples, score / ps.size(), checksum, commitMillis,
+                attributes(results.size(), minibatches, commitMillis));
         long t1 = System.nanoTime();
         RoundRecord committed = toReplay.remove(round);
         if (committed != null) {
@@ -317,10 +332,53 @@ final class TrainingRun implements AutoCloseable {
         for (TrainingListener l : listeners) {
             l.iterationDone(model.model(), cursor.iteration(), epoch);
         }
-        maybeCheckpoint((t2 - t0) / 1e9, split == data.schedule().splitCount() - 1);
+        lastRoundSeconds = (t2 - t0) / 1e9;
+        maybeCheckpoint(lastRoundSeconds, split == data.schedule().splitCount() - 1, telemetry.takeNotices());
     }
 
-    private void maybeCheckpoint(double roundSeconds, boolean epochBoundary) {
+    /**
+     * The round record's attributes: the round's shape and, with the plugin, the monitoring events
+     * since the previous record and the health hazard now (docs/PROTOCOL.md §3.1).
+     */
+    private Map<String, String> attributes(int workers, int minibatches, long nowMillis) {
+        Map<String, String> a = new TreeMap<>();
+        a.put("workers", Integer.toString(workers));
+        a.put("minibatches", Integer.toString(minibatches));
+        if (telemetry == TrainingTelemetry.NONE) {
+            return a;
+        }
+        if (!noticesSinceRecord.isEmpty()) {
+            a.put(ATTR_NOTICES, String.join("; ", noticesSinceRecord));
+        }
+        if (!checkpointsSinceRecord.isEmpty()) {
+            a.put(ATTR_CHECKPOINTS, String.join("; ", checkpointsSinceRecord));
+        }
+        noticesSinceRecord.clear();
+        checkpointsSinceRecord.clear();
+        policy.recordHealth(nowMillis, telemetry.health());
+        if (policy instanceof AdaptiveCheckpointPolicy p) {
+            a.put(ATTR_HAZARD, String.format(Locale.ROOT, "%.3f", p.hazardFactor(nowMillis)));
+            String signal = p.hazardSignal(nowMillis);
+            if (!signal.isEmpty()) {
+                a.put(ATTR_SIGNAL, signal);
+            }
+            a.put(ATTR_INTERVAL, String.format(Locale.ROOT, "%.3f", p.intervalSeconds(nowMillis)));
+        }
+        return a;
+    }
+
+    /** Round record attributes written with the plugin (docs/PROTOCOL.md §3.1). */
+    static final String ATTR_NOTICES = "monitor.notices";
+    static final String ATTR_CHECKPOINTS = "monitor.checkpoints";
+    static final String ATTR_HAZARD = "monitor.hazard";
+    static final String ATTR_SIGNAL = "monitor.signal";
+    static final String ATTR_INTERVAL = "monitor.interval";
+
+    private void maybeCheckpoint(double roundSeconds, boolean epochBoundary, List<ExecutorNotice> notices) {
+        for (ExecutorNotice n : notices) {
+            policy.recordNotice(n.timeMillis(), n.executorId(), n.what());
+            noticesSinceRecord.add(n.executorId() + "@" + n.timeMillis() + ": " + n.what());
+        }
         long now = System.currentTimeMillis();
         PolicyInput in = new PolicyInput(cursor.round(), now, Math.max(0, now - lastCheckpointMillis) / 1000.0,
                 cursor.round() - lastCheckpointRound, roundSeconds, epochBoundary,
@@ -344,7 +402,9 @@ final class TrainingRun implements AutoCloseable {
                 return;
             }
         }
-        checkpoint();
+        if (checkpoint()) {
+            checkpointsSinceRecord.add(cursor.round() + ": " + d.reason());
+        }
     }
 
     private void verifyReplay(RoundRecord committed, RoundRecord redone) {
@@ -387,14 +447,14 @@ final class TrainingRun implements AutoCloseable {
         return blobs;
     }
 
-    /** Snapshot on this thread (the stall), persist in the background. */
-    private void checkpoint() {
+    /** Snapshot on this thread (the stall), persist in the background; false if skipped. */
+    private boolean checkpoint() {
         long t0 = System.nanoTime();
         CheckpointSnapshot snap = snapshot();
         long stall = System.nanoTime() - t0;
         if (!run.checkpoints().persistAsync(snap)) {
             LOG.info("checkpoint of round {} skipped: the previous persist is still running", cursor.round());
-            return;
+            return false;
         }
         persists.stall(stall);
         if (stats != null) {
@@ -403,6 +463,7 @@ final class TrainingRun implements AutoCloseable {
         telemetry.checkpointSnapshot(stall);
         lastCheckpointRound = cursor.round();
         lastCheckpointMillis = System.currentTimeMillis();
+        return true;
     }
 
     void stopWhen(java.util.function.BooleanSupplier condition) {

@@ -452,6 +452,7 @@ public final class TransactionalTrainingMaster
         public TransactionalTrainingMaster build() {
             TxtrainSettings.of(settings).validate();
             FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS));
+            HeapHold.parse(settings.get(TxtrainSettings.HOLD_HEAP));
             return new TransactionalTrainingMaster(this);
         }
 

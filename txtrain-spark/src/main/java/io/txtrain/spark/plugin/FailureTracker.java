@@ -1,9 +1,12 @@
 package io.txtrain.spark.plugin;
 
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -43,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FailureTracker extends SparkListener {
     private static final Logger LOG = LoggerFactory.getLogger(FailureTracker.class);
+    private static final int MAX_REMEMBERED_FAILURES = 1000;
     private static final List<String> PLANNED_REMOVALS = List.of("Executor killed by driver", "Executor decommission");
 
     private final List<BiConsumer<Long, String>> sinks = new CopyOnWriteArrayList<>();
@@ -52,6 +56,7 @@ public final class FailureTracker extends SparkListener {
     private final AtomicLong executorLosses = new AtomicLong();
     private final AtomicLong taskFailures = new AtomicLong();
     private final AtomicLong stageFailures = new AtomicLong();
+    private final Map<String, Deque<Long>> taskFailureTimes = new ConcurrentHashMap<>();
 
     /** @param executorGone told the id of every removed executor, planned or not */
     public FailureTracker(Consumer<String> executorGone) {
@@ -79,6 +84,18 @@ public final class FailureTracker extends SparkListener {
 
     public long stageFailures() {
         return stageFailures.get();
+    }
+
+    /** Failed task attempts (as counted above) on {@code executorId} at or after {@code sinceMillis}. */
+    public long taskFailuresSince(String executorId, long sinceMillis) {
+        Deque<Long> times = taskFailureTimes.get(executorId);
+        if (times == null) {
+            return 0;
+        }
+        while (times.size() > MAX_REMEMBERED_FAILURES) {
+            times.pollFirst();
+        }
+        return times.stream().filter(t -> t >= sinceMillis).count();
     }
 
     @Override
@@ -109,6 +126,9 @@ public final class FailureTracker extends SparkListener {
                 : System.currentTimeMillis();
         String where = e.taskInfo() == null ? "" : " (task " + e.taskInfo().index() + "." + e.taskInfo().attemptNumber()
                 + " on executor " + e.taskInfo().executorId() + ")";
+        if (e.taskInfo() != null) {
+            taskFailureTimes.computeIfAbsent(e.taskInfo().executorId(), id -> new ConcurrentLinkedDeque<>()).addLast(t);
+        }
         report(t, "task failed in stage " + e.stageId() + "." + e.stageAttemptId() + where + ": "
                 + firstLine(f.toErrorString()));
     }

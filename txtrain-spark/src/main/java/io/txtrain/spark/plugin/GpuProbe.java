@@ -13,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads GPU utilisation and memory with
- * {@code nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits}.
+ * Reads GPU utilisation, memory and uncorrected ECC errors with
+ * {@code nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total,ecc.errors.uncorrected.volatile.total
+ * --format=csv,noheader,nounits}; if the tool rejects that query before it ever answered it, the
+ * probe drops the error field for good (older tools that do not know it).
  *
  * <p>Failure behaviour: {@link #read()} never throws. It returns an empty list when the tool is
  * not on the PATH, exits non-zero (e.g. no GPU or driver), prints nothing parseable, or does not
@@ -28,20 +30,33 @@ public final class GpuProbe {
     private static final Logger LOG = LoggerFactory.getLogger(GpuProbe.class);
     static final List<String> COMMAND = List.of("nvidia-smi",
             "--query-gpu=utilization.gpu,memory.used,memory.total", "--format=csv,noheader,nounits");
+    /** {@link #COMMAND} plus the uncorrected ECC error count; tried first. */
+    static final List<String> COMMAND_WITH_ERRORS = List.of("nvidia-smi",
+            "--query-gpu=utilization.gpu,memory.used,memory.total,ecc.errors.uncorrected.volatile.total",
+            "--format=csv,noheader,nounits");
     static final int MAX_CONSECUTIVE_FAILURES = 3;
     private static final int MAX_OUTPUT_BYTES = 64 * 1024;
 
-    private final List<String> command;
+    private List<String> command;
+    /** Used instead of {@link #command} if that fails before it ever succeeded; may be null. */
+    private List<String> fallback;
+    private boolean succeeded;
     private final Duration timeout;
     private boolean disabled;
     private int failures;
 
     /** @param enabled false gives a probe that always reads nothing */
     public GpuProbe(boolean enabled, Duration timeout) {
-        this(COMMAND, enabled, timeout);
+        this(COMMAND_WITH_ERRORS, COMMAND, enabled, timeout);
     }
 
     GpuProbe(List<String> command, boolean enabled, Duration timeout) {
+        this(command, null, enabled, timeout);
+    }
+
+    /** @param fallback used if {@code command} fails before it ever succeeded; null for none */
+    GpuProbe(List<String> command, List<String> fallback, boolean enabled, Duration timeout) {
+        this.fallback = fallback == null ? null : List.copyOf(fallback);
         this.command = List.copyOf(command);
         this.timeout = timeout;
         this.disabled = !enabled;
@@ -75,6 +90,14 @@ public final class GpuProbe {
             }
             String out = readBounded(p.getInputStream());
             if (p.exitValue() != 0) {
+                if (!succeeded && fallback != null) {
+                    // an nvidia-smi that does not know the ECC field rejects the whole query
+                    LOG.info("{} rejected the ECC error query ({}); GPU errors are not monitored",
+                            command.get(0), firstLine(out));
+                    command = fallback;
+                    fallback = null;
+                    return read();
+                }
                 return failed("exit code " + p.exitValue() + ": " + firstLine(out));
             }
             List<GpuReading> gpus = parse(out);
@@ -82,6 +105,7 @@ public final class GpuProbe {
                 return failed("no parseable line in: " + firstLine(out));
             }
             failures = 0;
+            succeeded = true;
             return gpus;
         } catch (InterruptedException e) {
             p.destroyForcibly();
@@ -93,7 +117,10 @@ public final class GpuProbe {
         }
     }
 
-    /** Parses nvidia-smi's CSV lines; lines that are not three numbers are skipped. */
+    /**
+     * Parses nvidia-smi's CSV lines: three numbers, optionally followed by the error count (a
+     * non-number such as {@code [N/A]} there means not reported). Other lines are skipped.
+     */
     static List<GpuReading> parse(String csv) {
         List<GpuReading> out = new ArrayList<>();
         int index = 0;
@@ -103,17 +130,26 @@ public final class GpuProbe {
             }
             String[] f = line.split(",");
             int i = index++;
-            if (f.length != 3) {
+            if (f.length != 3 && f.length != 4) {
                 continue;
             }
             try {
                 out.add(new GpuReading(i, Double.parseDouble(f[0].trim()), Double.parseDouble(f[1].trim()),
-                        Double.parseDouble(f[2].trim())));
+                        Double.parseDouble(f[2].trim()), f.length == 4 ? errors(f[3]) : -1));
             } catch (NumberFormatException e) {
                 // e.g. "[N/A]" on GPUs that do not report utilisation
             }
         }
         return out;
+    }
+
+    private static long errors(String field) {
+        try {
+            long n = Long.parseLong(field.trim());
+            return n >= 0 ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private List<GpuReading> failed(String why) {

@@ -9,8 +9,15 @@ import java.io.Serializable;
  * @param utilizationPercent GPU utilisation over nvidia-smi's last sample period, 0..100
  * @param memoryUsedMiB device memory in use, MiB
  * @param memoryTotalMiB device memory installed, MiB
+ * @param uncorrectedErrors uncorrected ECC errors since the driver loaded
+ *     ({@code ecc.errors.uncorrected.volatile.total}), or -1 where the GPU or tool does not report them
  */
-public record GpuReading(int index, double utilizationPercent, double memoryUsedMiB, double memoryTotalMiB)
-        implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record GpuReading(int index, double utilizationPercent, double memoryUsedMiB, double memoryTotalMiB,
+        long uncorrectedErrors) implements Serializable {
+    private static final long serialVersionUID = 2L;
+
+    /** A reading without an error count. */
+    public GpuReading(int index, double utilizationPercent, double memoryUsedMiB, double memoryTotalMiB) {
+        this(index, utilizationPercent, memoryUsedMiB, memoryTotalMiB, -1);
+    }
 }

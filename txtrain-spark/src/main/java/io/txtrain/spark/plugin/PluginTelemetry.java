@@ -1,7 +1,11 @@
 package io.txtrain.spark.plugin;
 
+import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
+import io.txtrain.core.policy.HealthReading;
+import io.txtrain.spark.ExecutorNotice;
 import io.txtrain.spark.TrainingTelemetry;
 
 /**
@@ -13,11 +17,46 @@ public final class PluginTelemetry implements TrainingTelemetry {
     private final ClusterMonitor monitor;
     private final FailureTracker failures;
     private final PluginMetrics metrics;
+    private final NoticeBoard notices;
+    private final HealthMonitor health;
 
     public PluginTelemetry(ClusterMonitor monitor, FailureTracker failures, PluginMetrics metrics) {
+        this(monitor, failures, metrics, new NoticeBoard(), 60_000);
+    }
+
+    /** @param windowMillis how far back task failures count towards an executor's health */
+    public PluginTelemetry(ClusterMonitor monitor, FailureTracker failures, PluginMetrics metrics,
+            NoticeBoard notices, long windowMillis) {
         this.monitor = monitor;
         this.failures = failures;
         this.metrics = metrics;
+        this.notices = notices;
+        this.health = new HealthMonitor(monitor, failures, windowMillis);
+    }
+
+    /** Executors' notices that they are going away. */
+    public NoticeBoard notices() {
+        return notices;
+    }
+
+    @Override
+    public List<ExecutorNotice> takeNotices() {
+        return notices.take();
+    }
+
+    @Override
+    public Set<String> leavingExecutors() {
+        return notices.leaving();
+    }
+
+    @Override
+    public Set<String> liveExecutors() {
+        return monitor.liveExecutors();
+    }
+
+    @Override
+    public List<HealthReading> health() {
+        return health.readings(System.currentTimeMillis());
     }
 
     /** Per-executor load windows. */

@@ -8,6 +8,7 @@ import org.apache.spark.api.plugin.PluginContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.txtrain.spark.ExecutorNotice;
 import io.txtrain.spark.TelemetryRegistry;
 import io.txtrain.spark.TxtrainSettings;
 
@@ -19,7 +20,8 @@ import io.txtrain.spark.TxtrainSettings;
  * the allowed forms), warns about unknown keys under the prefix, registers the
  * {@link FailureTracker} as a Spark listener and publishes a {@link PluginTelemetry} in the
  * {@link TelemetryRegistry} for trainers in this JVM. Metrics are registered in
- * {@link #registerMetrics}; executor samples arrive through {@link #receive}. {@link #shutdown}
+ * {@link #registerMetrics}; executor samples and executors' notices that they are going away
+ * ({@link ExecutorNotice}, acknowledged with {@code true}) arrive through {@link #receive}. {@link #shutdown}
  * withdraws the telemetry (trainers started afterwards run unmonitored).
  */
 public final class TxtrainDriverPlugin implements DriverPlugin {
@@ -46,7 +48,7 @@ public final class TxtrainDriverPlugin implements DriverPlugin {
         monitor = new ClusterMonitor(window, interval, System::currentTimeMillis);
         failures = new FailureTracker(monitor::executorRemoved);
         metrics = new PluginMetrics();
-        telemetry = new PluginTelemetry(monitor, failures, metrics);
+        telemetry = new PluginTelemetry(monitor, failures, metrics, new NoticeBoard(), window);
         sc.addSparkListener(failures);
         TelemetryRegistry.register(telemetry);
         LOG.info("txtrain plugin on: executors sample every {} ms, load window {} ms", interval, window);
@@ -62,6 +64,9 @@ public final class TxtrainDriverPlugin implements DriverPlugin {
     public Object receive(Object message) {
         if (message instanceof ExecutorSample s) {
             monitor.record(s);
+        } else if (message instanceof ExecutorNotice n) {
+            telemetry.notices().record(n);
+            return Boolean.TRUE; // the executor's shutdown hook asks and waits for this
         } else {
             LOG.warn("txtrain plugin ignored an unexpected message of type {}",
                     message == null ? "null" : message.getClass().getName());

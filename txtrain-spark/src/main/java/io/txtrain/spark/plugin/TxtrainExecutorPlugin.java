@@ -46,6 +46,7 @@ public final class TxtrainExecutorPlugin implements ExecutorPlugin {
     private PluginContext ctx;
     private ExecutorSampler sampler;
     private boolean sendFailureLogged;
+    private LeavingNotifier notifier;
 
     @Override
     public void init(PluginContext ctx, Map<String, String> extraConf) {
@@ -54,10 +55,12 @@ public final class TxtrainExecutorPlugin implements ExecutorPlugin {
         Duration interval = Duration.ofSeconds(1);
         boolean gpu = true;
         Duration gpuTimeout = Duration.ofSeconds(2);
+        boolean notices = true;
         try {
             interval = settings.monitorInterval();
             gpu = settings.monitorGpu();
             gpuTimeout = settings.monitorGpuTimeout();
+            notices = settings.monitorNotices();
         } catch (IllegalArgumentException e) {
             LOG.warn("txtrain monitoring uses its defaults on executor {}: {}", ctx.executorID(), e.getMessage());
         }
@@ -66,6 +69,9 @@ public final class TxtrainExecutorPlugin implements ExecutorPlugin {
         if (!LOCAL_EXECUTOR_ID.equals(ctx.executorID())) {
             // Local mode's in-process executor shares the driver's metrics system: its JVM is the driver's.
             registerGauges(ctx.metricRegistry());
+            if (notices) {
+                announceLeaving(ctx);
+            }
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "txtrain-executor-monitor");
@@ -75,6 +81,26 @@ public final class TxtrainExecutorPlugin implements ExecutorPlugin {
         scheduler.scheduleWithFixedDelay(this::sampleAndSend, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("txtrain monitoring on executor {}: a sample every {} ms{}", ctx.executorID(),
                 interval.toMillis(), gpu ? "" : " (GPU probe disabled by " + TxtrainSettings.MONITOR_GPU + ")");
+    }
+
+    private void announceLeaving(PluginContext ctx) {
+        notifier = new LeavingNotifier(ctx.executorID(), n -> {
+            try {
+                ctx.send(n);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, n -> {
+            try {
+                ctx.ask(n);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        if (ctx.conf().getBoolean("spark.decommission.enabled", false)) {
+            notifier.interceptDecommissionSignal(ctx.conf().get("spark.executor.decommission.signal", "PWR"));
+        }
+        notifier.announceShutdown();
     }
 
     /**
@@ -152,6 +178,9 @@ public final class TxtrainExecutorPlugin implements ExecutorPlugin {
     public void shutdown() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (notifier != null) {
+            notifier.close();
         }
     }
 }

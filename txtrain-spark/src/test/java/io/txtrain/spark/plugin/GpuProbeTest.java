@@ -38,6 +38,24 @@ class GpuProbeTest {
     }
 
     @Test
+    void readsUncorrectedEccErrorsWhereReported() {
+        assertEquals(List.of(new GpuReading(0, 87, 30123, 81559, 2), new GpuReading(1, 5, 1, 81559, -1)),
+                GpuProbe.parse("87, 30123, 81559, 2\n5, 1, 81559, [N/A]\n"));
+    }
+
+    @Test
+    void aToolThatRejectsTheEccFieldIsAskedWithoutIt() throws IOException {
+        // Like an nvidia-smi that does not know the field: the whole query fails.
+        Path smi = script("old-smi", "case \"$1\" in *ecc*) echo 'Field \"ecc\" is not a valid field to query.'; exit 2;;"
+                + " esac; echo '40, 100, 16384'");
+        GpuProbe p = new GpuProbe(List.of(smi.toString(), GpuProbe.COMMAND_WITH_ERRORS.get(1)),
+                List.of(smi.toString(), GpuProbe.COMMAND.get(1)), true, Duration.ofSeconds(10));
+        assertEquals(List.of(new GpuReading(0, 40, 100, 16384)), p.read());
+        assertEquals(List.of(new GpuReading(0, 40, 100, 16384)), p.read());
+        assertTrue(p.active());
+    }
+
+    @Test
     void readsTheToolsOutput() throws IOException {
         GpuProbe p = probe(script("smi", "echo '55, 1024, 16384'; echo '5, 0, 16384'"), Duration.ofSeconds(10));
         assertEquals(List.of(new GpuReading(0, 55, 1024, 16384), new GpuReading(1, 5, 0, 16384)), p.read());
