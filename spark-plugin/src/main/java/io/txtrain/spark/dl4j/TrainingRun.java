@@ -60,7 +60,9 @@ final class TrainingRun implements AutoCloseable {
     private final PersistOutcomes persists;
     private final boolean acceptMismatch;
     private final Collection<TrainingListener> listeners;
-    private RoundTrainingStats stats;
+    private RoundObserver observer = RoundObserver.NONE;
+    /** The network's DL4J epoch counter before the run's first epoch (PATM continues from it). */
+    private final int epochBase;
     private java.util.function.BooleanSupplier stopRequested = () -> false;
     private FlatState params;
     private FlatState updater;
@@ -80,6 +82,7 @@ final class TrainingRun implements AutoCloseable {
         this.settings = settings;
         this.run = run;
         this.listeners = listeners;
+        this.epochBase = model.epochCount();
         this.runner = new RoundRunner(sc, settings.maxAttempts(), settings.executorWait(),
                 FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted);
         this.configJson = sc.broadcast(initialConfig);
@@ -139,7 +142,7 @@ final class TrainingRun implements AutoCloseable {
             cursor = TrainingCursor.decode(blobs.get(BLOB_CURSOR));
             model.setParams(params);
             model.setUpdaterState(updater);
-            model.setCounters(cursor.iteration(), Math.max(0, cursor.epoch()));
+            model.setCounters(cursor.iteration(), epochBase + Math.max(0, cursor.epoch()));
             lastCheckpointRound = cursor.round();
             persists.restored(cursor.round());
             LOG.info("restored round {} (epoch {}, split {}/{}) from {}; {} committed round(s) to replay",
@@ -167,7 +170,7 @@ final class TrainingRun implements AutoCloseable {
         if (cursor.covers(epoch)) {
             LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch, cursor.round(),
                     cursor.epoch());
-            model.setCounters(cursor.iteration(), epoch);
+            model.setCounters(cursor.iteration(), epochBase + epoch);
             return;
         }
         int startSplit;
@@ -180,8 +183,10 @@ final class TrainingRun implements AutoCloseable {
                     + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + epoch
                     + "; call fit once per epoch, in the same order as the run that wrote the directory");
         }
+        long layoutStart = System.currentTimeMillis();
         try (EpochData<P> laid = EpochData.layOut(input, averaging.workers(), averaging.objectsPerWorker(),
                 averaging.rngSeed(), epoch, averaging.storageLevel())) {
+            observer.laidOut(layoutStart, System.currentTimeMillis() - layoutStart);
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {
                 throw new IllegalStateException("epoch " + epoch + " had " + cursor.splitCount()
@@ -205,13 +210,16 @@ final class TrainingRun implements AutoCloseable {
     private <P extends java.io.Serializable> void round(EpochData<P> data, int epoch, int split,
                                                         ObjectFitter<?, P> fitter) throws IOException {
         long round = cursor.round() + 1;
-        model.setCounters(cursor.iteration(), epoch);
+        model.setCounters(cursor.iteration(), epochBase + epoch);
         String lr = model.learningRate();
-        RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, round, averaging.rngSeed());
+        RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, epochBase + epoch, round,
+                averaging.rngSeed());
+        long stageStart = System.currentTimeMillis();
         long t0 = System.nanoTime();
         persists.feed(policy);
         List<RoundResult> results = runner.run(data, split, input, configJson, configKey, model.kind(), fitter,
                 averaging.objectsPerMinibatch());
+        long tResults = System.nanoTime();
         List<FlatState> ps = new ArrayList<>();
         List<FlatState> us = new ArrayList<>();
         long[] seeds = new long[results.size()];
@@ -254,9 +262,11 @@ final class TrainingRun implements AutoCloseable {
         stateChecksum = checksum;
         model.setParams(params);
         model.setUpdaterState(updater);
-        cursor = cursor.next(epoch, split, data.schedule().splitCount(), minibatches);
-        model.setCounters(cursor.iteration(), epoch);
+        // as DL4J's parameter averaging: each round advances the iteration counter by averagingFrequency
+        cursor = cursor.next(epoch, split, data.schedule().splitCount(), averaging.averagingFrequency());
+        model.setCounters(cursor.iteration(), epochBase + epoch);
         model.setScore(record.score());
+        long t3 = System.nanoTime();
         LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {} (stage {} ms, commit {} ms)",
                 committed != null ? "replayed" : "committed", round, epoch, split + 1, data.schedule().splitCount(),
                 String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12),
@@ -264,16 +274,10 @@ final class TrainingRun implements AutoCloseable {
         if (committed == null) {
             telemetry.roundCommitted(round, t2 - t1, t2 - t0);
         }
-        if (stats != null) {
-            long now = System.currentTimeMillis();
-            stats.add(RoundTrainingStats.STAGE, now - (t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000);
-            stats.add(RoundTrainingStats.COMMIT, now - (t2 - t1) / 1_000_000, (t2 - t1) / 1_000_000);
-            for (RoundResult r : results) {
-                if (r.examples > 0) {
-                    stats.add(RoundTrainingStats.WORKER_FIT, r.fitStartMillis, r.fitMillis);
-                }
-            }
-        }
+        observer.roundDone(new RoundObserver.Round(round, epoch, split, data.schedule().splitCount(),
+                cursor.iteration(), epochBase + epoch, record.score(), examples, committed != null, stageStart,
+                (tResults - t0) / 1_000_000, (t1 - tResults) / 1_000_000, (t2 - t1) / 1_000_000,
+                (t3 - t2) / 1_000_000, results), model.model());
         for (TrainingListener l : listeners) {
             l.iterationDone(model.model(), cursor.iteration(), epoch);
         }
@@ -357,9 +361,7 @@ final class TrainingRun implements AutoCloseable {
             return;
         }
         persists.stall(stall);
-        if (stats != null) {
-            stats.add(RoundTrainingStats.SNAPSHOT, System.currentTimeMillis() - stall / 1_000_000, stall / 1_000_000);
-        }
+        observer.checkpointStall(System.currentTimeMillis() - stall / 1_000_000, stall / 1_000_000);
         telemetry.checkpointSnapshot(stall);
         lastCheckpointRound = cursor.round();
         lastCheckpointMillis = System.currentTimeMillis();
@@ -369,9 +371,9 @@ final class TrainingRun implements AutoCloseable {
         this.stopRequested = condition;
     }
 
-    /** Starts (or stops, with null) collecting DL4J training statistics. */
-    void collectStats(RoundTrainingStats s) {
-        this.stats = s;
+    /** Where driver-side round events go (statistics, the wrapper's score, the DL4J UI); null for none. */
+    void observe(RoundObserver o) {
+        this.observer = o == null ? RoundObserver.NONE : o;
     }
 
     long committedRound() {
