@@ -12,6 +12,8 @@ public final class DirLayout {
     public static final String LEASE_DIR = "lease";
     public static final String LOG_DIR = "log";
     public static final String CHECKPOINT_DIR = "checkpoints";
+    /** Runs of further networks trained with the same master, each a directory of this layout (§1). */
+    public static final String NETWORKS_DIR = "networks";
     public static final String MANIFEST = "MANIFEST";
     public static final String BLOB_PREFIX = "blob-";
 

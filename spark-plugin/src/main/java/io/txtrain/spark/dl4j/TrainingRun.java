@@ -257,6 +257,7 @@ final class TrainingRun implements AutoCloseable {
             run.commit(record);
         }
         long t2 = System.nanoTime();
+        FlatState previous = params;
         params = newParams;
         updater = newUpdater;
         stateChecksum = checksum;
@@ -278,8 +279,13 @@ final class TrainingRun implements AutoCloseable {
                 cursor.iteration(), epochBase + epoch, record.score(), examples, committed != null, stageStart,
                 (tResults - t0) / 1_000_000, (t1 - tResults) / 1_000_000, (t2 - t1) / 1_000_000,
                 (t3 - t2) / 1_000_000, results), model.model());
-        for (TrainingListener l : listeners) {
-            l.iterationDone(model.model(), cursor.iteration(), epoch);
+        if (!listeners.isEmpty()) {
+            long roundExamples = examples;
+            model.asRoundForListeners(roundExamples, previous, params, () -> {
+                for (TrainingListener l : listeners) {
+                    l.iterationDone(model.model(), cursor.iteration(), epochBase + epoch);
+                }
+            });
         }
         maybeCheckpoint((t2 - t0) / 1e9, split == data.schedule().splitCount() - 1);
     }

@@ -52,7 +52,7 @@ public final class TransactionalTrainingMaster
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalTrainingMaster.class);
 
     /** Sub-directory of the checkpoint directory that holds the runs of the second and later networks. */
-    public static final String NETWORKS_DIR = "networks";
+    public static final String NETWORKS_DIR = io.txtrain.core.fs.DirLayout.NETWORKS_DIR;
 
     private final MasterOptions options;
     private final Integer numWorkers;
