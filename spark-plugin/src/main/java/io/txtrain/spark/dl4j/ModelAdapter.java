@@ -123,6 +123,33 @@ abstract class ModelAdapter {
         return g;
     }
 
+    /**
+     * Gives the network a new parameter array holding {@code params} (and the updater state) if its
+     * own was closed outside txtrain: Spark closes a broadcast value when the broadcast is removed,
+     * and DL4J's scoring ({@code calculateScore}, {@code SparkDataSetLossCalculator}) broadcasts the
+     * network's live parameter array. Layers and updater are re-created on the new array; the
+     * configuration, listeners and counters are kept. Returns whether it did.
+     */
+    boolean rebindIfReleased(FlatState params, FlatState updaterState) {
+        INDArray live = model().params();
+        if (live == null || !live.wasClosed()) {
+            return false;
+        }
+        Model m = model();
+        DriverFields.set(m, "initCalled", false);
+        DriverFields.set(m, "solver", null);
+        DriverFields.set(m, "flattenedGradients", null);
+        DriverFields.set(m, "flattenedParams", null);
+        if (m instanceof MultiLayerNetwork n) {
+            DriverFields.set(n, "layers", null);
+            n.init(params.toArray().dup(), false); // a plain array, like the one DL4J allocates
+        } else {
+            ((ComputationGraph) m).init(params.toArray().dup(), false);
+        }
+        setUpdaterState(updaterState);
+        return true;
+    }
+
     static ModelAdapter of(MultiLayerNetwork net) {
         return new MultiLayer(net);
     }

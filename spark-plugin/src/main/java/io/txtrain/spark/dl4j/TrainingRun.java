@@ -167,6 +167,11 @@ final class TrainingRun implements AutoCloseable {
     /** Trains one epoch ({@code epoch} = the caller's fit count), skipping rounds already committed. */
     <T, P extends java.io.Serializable> void fitEpoch(int epoch, EpochData.PackedInput<P> input,
                                                       ObjectFitter<T, P> fitter) throws IOException {
+        if (model.rebindIfReleased(params, updater)) {
+            LOG.warn("the network's parameter array was closed outside txtrain (Spark removes broadcasts of it,"
+                    + " e.g. DL4J's calculateScore); the network now holds the committed state (round {}) in a new one",
+                    cursor.round());
+        }
         if (cursor.covers(epoch)) {
             LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch, cursor.round(),
                     cursor.epoch());
