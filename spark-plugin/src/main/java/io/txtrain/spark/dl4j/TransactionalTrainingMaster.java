@@ -70,6 +70,7 @@ public final class TransactionalTrainingMaster
     private final Map<Object, NetworkRun> networks = new IdentityHashMap<>();
     private NetworkRun last;
     private volatile boolean stopRequested;
+    private boolean closed;
 
     private static final class NetworkRun {
         final int number;
@@ -183,6 +184,10 @@ public final class TransactionalTrainingMaster
     private <T, P extends java.io.Serializable> void fit(Object wrapper, JavaSparkContext sc,
             java.util.function.Supplier<ModelAdapter> model, JavaRDD<T> data, ObjectFitter<T, P> fitter,
             java.util.function.DoubleConsumer wrapperScore) {
+        if (closed) {
+            throw new IllegalStateException("txtrain: this TransactionalTrainingMaster was closed; build a new one"
+                    + " with the same settings and networks: it resumes from the checkpoint directory");
+        }
         NetworkRun net = networks.computeIfAbsent(wrapper, w -> new NetworkRun(networks.size() + 1));
         last = net;
         int epoch = net.fitCalls;
@@ -311,11 +316,12 @@ public final class TransactionalTrainingMaster
 
     /**
      * Finishes checkpoints in flight and releases the checkpoint directory (of every network trained
-     * with this master). Idempotent. The master can be used again afterwards: the next {@code fit}
-     * resumes from the directory as a new driver would, counting fit calls from the start again.
+     * with this master). Idempotent. A closed master refuses further {@code fit} calls; a new master
+     * with the same settings resumes from the directory.
      */
     @Override
     public void close() {
+        closed = true;
         RuntimeException first = null;
         for (NetworkRun n : networks.values()) {
             if (n.run != null) {

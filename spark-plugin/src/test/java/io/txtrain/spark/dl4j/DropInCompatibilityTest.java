@@ -162,6 +162,23 @@ class DropInCompatibilityTest {
         again.close();
     }
 
+    @Test
+    void aClosedMasterRefusesToFitAndANewOneContinues() {
+        TransactionalTrainingMaster tm = txtrain("closed");
+        SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(8), tm);
+        net.fit(data());
+        tm.close();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> net.fit(data()));
+        assertTrue(e.getMessage().contains("closed") && e.getMessage().contains("resumes"), e.getMessage());
+        TransactionalTrainingMaster next = txtrain("closed");
+        SparkDl4jMultiLayer again = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(8), next);
+        again.fit(data()); // committed: skipped
+        again.fit(data());
+        assertEquals(12, next.committedRound());
+        next.close();
+    }
+
     private static String sha(SparkDl4jMultiLayer net) {
         return StateDigest.hex(StateDigest.of(FlatState.of(net.getNetwork().params()).bytes()));
     }
