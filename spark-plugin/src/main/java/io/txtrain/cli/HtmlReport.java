@@ -144,7 +144,7 @@ final class HtmlReport {
         b.append("<div class=\"cards\">");
         RoundRecord last = in.lastRound();
         card(b, "Committed round", last == null ? "\u2013" : Long.toString(last.round()), last == null ? ""
-                : "training epoch " + last.trainingEpoch() + ", split " + (last.splitIndex() + 1) + "/"
+                : "training epoch " + (last.trainingEpoch() + 1) + ", split " + (last.splitIndex() + 1) + "/"
                 + last.splitCount(), false);
         RoundRecord first = t.rounds().isEmpty() ? null : t.rounds().get(0);
         card(b, "Loss", last == null ? "\u2013" : String.format(Locale.ROOT, "%.4f", last.score()), first == null ? ""

@@ -146,7 +146,7 @@ final class TrainingRun implements AutoCloseable {
             lastCheckpointRound = cursor.round();
             persists.restored(cursor.round());
             LOG.info("restored round {} (epoch {}, split {}/{}) from {}; {} committed round(s) to replay",
-                    cursor.round(), cursor.epoch(), cursor.split() + 1, cursor.splitCount(),
+                    cursor.round(), cursor.epoch() + 1, cursor.split() + 1, cursor.splitCount(),
                     plan.start().ref().path(), toReplay.size());
         } else {
             params = model.params();
@@ -173,8 +173,8 @@ final class TrainingRun implements AutoCloseable {
                     cursor.round());
         }
         if (cursor.covers(epoch)) {
-            LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch, cursor.round(),
-                    cursor.epoch());
+            LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch + 1,
+                    cursor.round(), cursor.epoch() + 1);
             model.setCounters(cursor.iteration(), epochBase + epoch);
             return;
         }
@@ -184,8 +184,8 @@ final class TrainingRun implements AutoCloseable {
         } else if (cursor.epoch() == epoch - 1 && cursor.epochComplete()) {
             startSplit = 0;
         } else {
-            throw new IllegalStateException("the checkpoint directory is at epoch " + cursor.epoch() + ", split "
-                    + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + epoch
+            throw new IllegalStateException("the checkpoint directory is at epoch " + (cursor.epoch() + 1) + ", split "
+                    + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + (epoch + 1)
                     + "; call fit once per epoch, in the same order as the run that wrote the directory");
         }
         long layoutStart = System.currentTimeMillis();
@@ -194,7 +194,7 @@ final class TrainingRun implements AutoCloseable {
             observer.laidOut(layoutStart, System.currentTimeMillis() - layoutStart);
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {
-                throw new IllegalStateException("epoch " + epoch + " had " + cursor.splitCount()
+                throw new IllegalStateException("epoch " + (epoch + 1) + " had " + cursor.splitCount()
                         + " rounds when it was started and now has " + splits + "; the data or settings changed");
             }
             for (int split = startSplit; split < splits; split++) {
@@ -274,7 +274,7 @@ final class TrainingRun implements AutoCloseable {
         model.setScore(record.score());
         long t3 = System.nanoTime();
         LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {} (stage {} ms, commit {} ms)",
-                committed != null ? "replayed" : "committed", round, epoch, split + 1, data.schedule().splitCount(),
+                committed != null ? "replayed" : "committed", round, epoch + 1, split + 1, data.schedule().splitCount(),
                 String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12),
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         if (committed == null) {
@@ -325,8 +325,9 @@ final class TrainingRun implements AutoCloseable {
     private void verifyReplay(RoundRecord committed, RoundRecord redone) {
         List<String> diffs = new ArrayList<>();
         if (committed.trainingEpoch() != redone.trainingEpoch() || committed.splitIndex() != redone.splitIndex()) {
-            diffs.add("position: log says epoch " + committed.trainingEpoch() + " split " + committed.splitIndex()
-                    + ", replay is epoch " + redone.trainingEpoch() + " split " + redone.splitIndex());
+            diffs.add("position: log says epoch " + (committed.trainingEpoch() + 1) + " split "
+                    + (committed.splitIndex() + 1) + ", replay is epoch " + (redone.trainingEpoch() + 1) + " split "
+                    + (redone.splitIndex() + 1));
         }
         if (!committed.dataFingerprint().equals(redone.dataFingerprint())) {
             diffs.add("data fingerprint " + committed.dataFingerprint() + " vs " + redone.dataFingerprint());

@@ -71,6 +71,7 @@ public final class TransactionalTrainingMaster
     private NetworkRun last;
     private volatile boolean stopRequested;
     private boolean closed;
+    private volatile boolean replaying;
 
     private static final class NetworkRun {
         final int number;
@@ -210,6 +211,7 @@ public final class TransactionalTrainingMaster
             net.run.observe(new RoundObserver() {
                 @Override
                 public void roundDone(Round r, org.deeplearning4j.nn.api.Model m) {
+                    replaying = r.replayed();
                     wrapperScore.accept(r.score());
                     if (collecting != null) {
                         collecting.roundDone(r, m);
@@ -281,6 +283,15 @@ public final class TransactionalTrainingMaster
 
     private TrainingRun lastRun() {
         return last == null ? null : last.run;
+    }
+
+    /**
+     * Whether the round that just finished re-executed a round committed before a restart (replay
+     * from the newest checkpoint, verified against its log record) rather than training a new one.
+     * Listeners called after a round can use it to show replays as such.
+     */
+    public boolean replaying() {
+        return replaying;
     }
 
     /** Last committed round of the most recently fitted network, or 0 before any. */
