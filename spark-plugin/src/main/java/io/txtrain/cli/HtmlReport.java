@@ -96,8 +96,9 @@ final class HtmlReport {
         events(b, t);
         b.append("<p class=\"note\">Times are in ").append(Svg.esc(zone.getId())).append(". Sources: the ROUND_COMMIT")
                 .append(" and RECOVERY records of the log chain").append(roundRange(t))
-                .append(", and the manifests of the published checkpoints. Retention deletes older checkpoints and")
-                .append(" the log segments they cover, so earlier history is no longer in the directory.</p>\n")
+                .append(", the run's compact history (history/: the rounds and starts of log segments that retention")
+                .append(" deleted, downsampled in long runs) and the manifests of the published checkpoints (older ones")
+                .append(" are deleted by retention).</p>\n")
                 .append("</main></body></html>\n");
         return b.toString();
     }
