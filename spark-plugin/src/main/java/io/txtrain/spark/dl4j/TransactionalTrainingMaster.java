@@ -405,6 +405,7 @@ public final class TransactionalTrainingMaster
     @Override
     public void setCollectTrainingStats(boolean collect) {
         this.collectTrainingStats = collect;
+        options.collectTrainingStats = collect;
         if (!collect) {
             stats = null;
         } else if (stats == null) {
