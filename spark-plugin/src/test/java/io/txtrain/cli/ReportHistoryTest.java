@@ -47,7 +47,7 @@ class ReportHistoryTest {
     }
 
     static TransactionalTrainingMaster master(Path dir) {
-        // 4 examples per round, 30 rounds per epoch; 4 KiB log segments hold about 15 rounds each
+        // 4 examples per round, 20 rounds per epoch; 4 KiB log segments hold about 15 rounds each
         return new TransactionalTrainingMaster.Builder(2, 1).batchSizePerWorker(2).averagingFrequency(1).rngSeed(5)
                 .checkpointDirectory(dir.toUri().toString()).checkpointPolicy("every-rounds:4").retainCheckpoints(1)
                 .set("spark.txtrain.log.segmentBytes", "4096").build();
@@ -56,7 +56,7 @@ class ReportHistoryTest {
     @Test
     void theReportCoversTheWholeRunAfterRetentionDeletedMostOfTheLog() throws Exception {
         Path dir = tmp.resolve("run");
-        List<DataSet> data = TrainingFixtures.blobs(120, 3);
+        List<DataSet> data = TrainingFixtures.blobs(80, 3);
         TransactionalTrainingMaster tm = master(dir);
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(4), tm);
         for (int e = 0; e < 2; e++) {
@@ -68,7 +68,7 @@ class ReportHistoryTest {
         DirLayout layout = new DirLayout(new org.apache.hadoop.fs.Path(dir.toUri()));
         List<RoundRecord> logged = new LogChainReader(fs, layout).read().rounds();
         long firstLogged = logged.get(0).round();
-        assertTrue(firstLogged > 30, "retention deleted the first epoch's log: log starts at round " + firstLogged);
+        assertTrue(firstLogged > 20, "retention deleted the first epoch's log: log starts at round " + firstLogged);
         RunHistory.Archive archive = RunHistory.read(fs, layout);
         assertEquals(1, archive.rounds().get(0).round());
         assertEquals(firstLogged - 1, archive.rounds().size(), "every deleted round is archived");
@@ -77,17 +77,17 @@ class ReportHistoryTest {
         Path html = tmp.resolve("report.html");
         TxtrainCliTest.Run r = TxtrainCliTest.txtrain("report", dir.toString(), "--out", html.toString());
         assertEquals(0, r.code(), r.all());
-        assertTrue(r.out().contains("60 rounds"), r.all());
+        assertTrue(r.out().contains("40 rounds"), r.all());
         String page = Files.readString(html, StandardCharsets.UTF_8);
-        assertTrue(page.contains("round 1 (epoch 1, split 1/30)"), "round 1 is in the loss chart");
-        assertTrue(page.contains("round 60 (epoch 2, split 30/30)"), "and the last round");
+        assertTrue(page.contains("round 1 (epoch 1, split 1/20)"), "round 1 is in the loss chart");
+        assertTrue(page.contains("round 40 (epoch 2, split 20/20)"), "and the last round");
         assertEquals(0, TxtrainCliTest.txtrain("verify", dir.toString()).code(), "verify accepts history/");
 
         // a new driver resumes with history/ in the directory
         TransactionalTrainingMaster again = master(dir);
         SparkDl4jMultiLayer net2 = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(4), again);
         net2.fit(sc.parallelize(data, 2));
-        assertEquals(60, again.committedRound());
+        assertEquals(40, again.committedRound());
         again.close();
     }
 }
