@@ -90,7 +90,9 @@ public final class FashionMnistExample {
                     args.model(), args.epochs(), args.data(), args.checkpointDir(), sc.master());
             IdxDataset train = IdxDataset.load(args.data(), "train", args.limit(), sc.hadoopConfiguration());
             IdxDataset test = IdxDataset.load(args.data(), "t10k", 0, sc.hadoopConfiguration());
-            JavaRDD<DataSet> trainRdd = sc.parallelize(train.examples(10), Math.max(2, sc.defaultParallelism()));
+            // each partition reads its slice of the files on the executor: no images inside Spark tasks
+            JavaRDD<DataSet> trainRdd = IdxSlices.rdd(sc, args.data(), "train", args.limit(), 10,
+                    Math.max(2, sc.defaultParallelism()));
             TransactionalTrainingMaster tm = new TransactionalTrainingMaster.Builder(args.workers(), 1)
                     .batchSizePerWorker(32).averagingFrequency(5).rngSeed(12345)
                     .checkpointDirectory(args.checkpointDir()).build();
@@ -167,13 +169,17 @@ public final class FashionMnistExample {
         return b.build();
     }
 
-    /** One line per committed round: epoch, round, loss, elapsed and estimated remaining time. */
+    /**
+     * One line per committed round: epoch (from 1), round, loss, elapsed and estimated remaining time.
+     * Rounds re-executed after a restart are shown as replays, and the estimate uses new rounds only.
+     */
     private static final class Progress extends BaseTrainingListener {
         private final TransactionalTrainingMaster tm;
         private final int epochs;
         private final long totalRounds;
         private final long start = System.nanoTime();
-        private long firstRound = -1;
+        private long newRoundsStart = System.nanoTime();
+        private long newRounds;
 
         Progress(TransactionalTrainingMaster tm, int epochs, long totalRounds) {
             this.tm = tm;
@@ -184,11 +190,15 @@ public final class FashionMnistExample {
         @Override
         public void iterationDone(Model model, int iteration, int epoch) {
             long round = tm.committedRound();
-            if (firstRound < 0) {
-                firstRound = round;
-            }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            double perRound = elapsed / (round - firstRound + 1);
+            if (tm.replaying()) {
+                System.out.printf(Locale.ROOT, "replayed round %4d/%d  loss %.4f  (committed before the restart;"
+                        + " re-executed and checked)%n", round, totalRounds, model.score());
+                newRoundsStart = System.nanoTime();
+                return;
+            }
+            newRounds++;
+            double perRound = (System.nanoTime() - newRoundsStart) / 1e9 / newRounds;
             System.out.printf(Locale.ROOT, "epoch %d/%d  round %4d/%d  loss %.4f  elapsed %.1fs  remaining ~%.0fs%n",
                     epoch + 1, epochs, round, totalRounds, model.score(), elapsed,
                     Math.max(0, totalRounds - round) * perRound);

@@ -54,6 +54,23 @@ class ExampleInterruptTest {
         return lines;
     }
 
+    /** Reads stdout until a line contains {@code killAt}, then SIGKILLs the process. */
+    private List<String> runAndKill(Process p, String killAt) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines.add(line);
+                if (line.contains(killAt)) {
+                    p.destroyForcibly();
+                    break;
+                }
+            }
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "example did not die");
+        return lines;
+    }
+
     private static String last(List<String> lines) {
         return lines.get(lines.size() - 1);
     }
@@ -77,5 +94,20 @@ class ExampleInterruptTest {
         List<String> again = run(start(dir), null);
         assertEquals(last(cleanOut), last(again), "a finished run ends at once with the same line");
         assertTrue(again.stream().noneMatch(l -> l.startsWith("epoch ")), "no round was trained again: " + again);
+    }
+
+    /** After a crash the committed rounds since the last checkpoint are replayed: shown as replays. */
+    @Test
+    void replayedRoundsAfterACrashAreShownAsReplays() throws Exception {
+        Path dir = tmp.resolve("killed");
+        List<String> before = runAndKill(start(dir), "round    3");
+        List<String> resumed = run(start(dir), null);
+        assertTrue(last(resumed).matches("model sha256=[0-9a-f]{64}"), String.join("\n", resumed));
+        List<String> replays = resumed.stream().filter(l -> l.startsWith("replayed round ")).toList();
+        assertTrue(replays.size() >= 3 && replays.get(0).startsWith("replayed round    1/"),
+                "rounds 1.. were committed before the kill and replayed from checkpoint 0: " + resumed);
+        assertTrue(resumed.stream().filter(l -> l.startsWith("epoch ")).noneMatch(l -> l.contains("round    1/")),
+                "a replayed round is not shown as training progress: " + resumed);
+        assertTrue(before.stream().anyMatch(l -> l.startsWith("epoch 1/1  round    3/")), before.toString());
     }
 }

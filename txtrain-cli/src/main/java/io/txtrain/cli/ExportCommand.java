@@ -92,7 +92,7 @@ final class ExportCommand implements Command {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        out.println("exported round " + cp.round() + " (training epoch " + model.trainingEpoch() + ", iteration "
+        out.println("exported round " + cp.round() + " (training epoch " + (model.trainingEpoch() + 1) + ", iteration "
                 + model.iteration() + ") from " + cp.ref().path().getName() + " as a "
                 + (model.isGraph() ? "ComputationGraph" : "MultiLayerNetwork") + " to " + target + " ("
                 + Text.bytes(new File(target.toString()).length()) + ")");

@@ -108,8 +108,9 @@ final class HtmlReport {
         events(b, t);
         b.append("<p class=\"note\">Times are in ").append(Svg.esc(zone.getId())).append(". Sources: the ROUND_COMMIT")
                 .append(" and RECOVERY records of the log chain").append(roundRange(t))
-                .append(", and the manifests of the published checkpoints. Retention deletes older checkpoints and")
-                .append(" the log segments they cover, so earlier history is no longer in the directory.</p>\n")
+                .append(", the run's compact history (history/: the rounds and starts of log segments that retention")
+                .append(" deleted, downsampled in long runs) and the manifests of the published checkpoints (older ones")
+                .append(" are deleted by retention).</p>\n")
                 .append("</main></body></html>\n");
         return b.toString();
     }
@@ -156,7 +157,7 @@ final class HtmlReport {
         b.append("<div class=\"cards\">");
         RoundRecord last = in.lastRound();
         card(b, "Committed round", last == null ? "\u2013" : Long.toString(last.round()), last == null ? ""
-                : "training epoch " + last.trainingEpoch() + ", split " + (last.splitIndex() + 1) + "/"
+                : "training epoch " + (last.trainingEpoch() + 1) + ", split " + (last.splitIndex() + 1) + "/"
                 + last.splitCount(), false);
         RoundRecord first = t.rounds().isEmpty() ? null : t.rounds().get(0);
         card(b, "Loss", last == null ? "\u2013" : String.format(Locale.ROOT, "%.4f", last.score()), first == null ? ""

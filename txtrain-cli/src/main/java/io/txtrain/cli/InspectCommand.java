@@ -94,7 +94,7 @@ final class InspectCommand implements Command {
                     ? " in the log (it continues after round " + in.chain().lastRound() + ")" : ""));
         } else {
             out.printf(Locale.ROOT, "committed:  round %d (training epoch %d, split %d/%d) at %s (%s), loss %.5f%n",
-                    last.round(), last.trainingEpoch(), last.splitIndex() + 1, last.splitCount(),
+                    last.round(), last.trainingEpoch() + 1, last.splitIndex() + 1, last.splitCount(),
                     Text.time(last.commitTimeMillis()), Text.ago(last.commitTimeMillis(), now), last.score());
         }
         if (in.plan() != null) {
@@ -121,7 +121,7 @@ final class InspectCommand implements Command {
                     : "REJECTED: " + c.problem();
             RoundRecord rec = in.chain() == null ? null : in.chain().round(c.ref().round());
             out.printf(Locale.ROOT, "  %6d  %5s  %6d  %-19s  %9s  %9s  %s%n", c.ref().round(),
-                    rec == null ? "-" : Integer.toString(rec.trainingEpoch()), c.ref().writerEpoch(),
+                    rec == null ? "-" : Integer.toString(rec.trainingEpoch() + 1), c.ref().writerEpoch(),
                     Text.time(c.createdMillis()), Text.duration(now - c.createdMillis()), Text.bytes(c.bytesOnDisk()),
                     status);
         }

@@ -171,7 +171,7 @@ final class LossChart {
             b.append("<circle class=\"round\" cx=\"").append(Svg.n(time.x(r.commitTimeMillis()))).append("\" cy=\"")
                     .append(Svg.n(y.y(r.score()))).append("\" r=\"").append(radius).append("\">")
                     .append(Svg.title(String.format(Locale.ROOT, "round %d (epoch %d, split %d/%d): loss %.5f, %s",
-                            r.round(), r.trainingEpoch(), r.splitIndex() + 1, r.splitCount(), r.score(),
+                            r.round(), r.trainingEpoch() + 1, r.splitIndex() + 1, r.splitCount(), r.score(),
                             Text.time(r.commitTimeMillis()))))
                     .append("</circle>");
         }

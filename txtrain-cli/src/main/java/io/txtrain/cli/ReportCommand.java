@@ -33,8 +33,9 @@ final class ReportCommand implements Command {
                 "Writes one self-contained HTML file (inline SVG, no scripts, no network) that shows, on one",
                 "time axis: the loss of every committed round (ROUND_COMMIT records), the published",
                 "checkpoints (their manifests), driver starts, crashes with the downtime and the replay after",
-                "them (RECOVERY records), and the interval between checkpoints over time. It shows what the",
-                "directory still holds: retention deletes older checkpoints and the log segments they cover.",
+                "them (RECOVERY records), and the interval between checkpoints over time. Rounds and starts",
+                "from log segments that retention deleted come from the run's compact history (history/),",
+                "downsampled in long runs; deleted checkpoints are no longer shown.",
                 "",
                 "  --out FILE      the HTML file to write (replaced if it exists)",
                 "",
@@ -64,7 +65,8 @@ final class ReportCommand implements Command {
             err.println("txtrain report: the log cannot be read: " + in.chainError());
             return PROBLEM;
         }
-        RunTimeline timeline = RunTimeline.of(in);
+        RunTimeline timeline = RunTimeline.of(in,
+                io.txtrain.core.log.RunHistory.read(dir.fs(), dir.layout()));
         if (timeline.rounds().isEmpty()) {
             err.println("txtrain report: the log holds no committed round yet");
             return PROBLEM;

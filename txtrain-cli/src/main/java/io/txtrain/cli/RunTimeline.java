@@ -14,8 +14,8 @@ import io.txtrain.core.log.RoundRecord;
 /**
  * What happened in a run, on one time axis: the committed rounds (from ROUND_COMMIT records),
  * the published checkpoints (from their manifests), the driver starts (from RECOVERY records) and
- * the failures. Only what the directory still holds: retention deletes old checkpoints and the
- * log segments they cover.
+ * the failures. Rounds and starts whose log segments retention deleted come from the run's compact
+ * history (downsampled in long runs); deleted checkpoints are not shown.
  */
 record RunTimeline(List<RoundRecord> rounds, List<Checkpoint> checkpoints, List<Start> starts,
                    List<Interval> intervals, List<Notice> notices, List<HazardPoint> hazard,
@@ -90,7 +90,28 @@ record RunTimeline(List<RoundRecord> rounds, List<Checkpoint> checkpoints, List<
     }
 
     static RunTimeline of(RunInspection in) {
-        List<RoundRecord> rounds = in.chain() == null ? List.of() : in.chain().rounds();
+        return of(in, io.txtrain.core.log.RunHistory.Archive.EMPTY);
+    }
+
+    /**
+     * With the archive of what retention deleted from the log (the run's compact history): its
+     * rounds before the log's first, and its driver starts not in the log.
+     */
+    static RunTimeline of(RunInspection in, io.txtrain.core.log.RunHistory.Archive archive) {
+        List<RoundRecord> logRounds = in.chain() == null ? List.of() : in.chain().rounds();
+        long firstLogged = logRounds.isEmpty() ? Long.MAX_VALUE : logRounds.get(0).round();
+        List<RoundRecord> rounds = new ArrayList<>();
+        for (RoundRecord r : archive.rounds()) {
+            if (r.round() < firstLogged) {
+                rounds.add(r);
+            }
+        }
+        rounds.addAll(logRounds);
+        java.util.TreeMap<Long, RecoveryEvent> recoveries = new java.util.TreeMap<>();
+        archive.starts().forEach(e -> recoveries.put(e.writerEpoch(), e));
+        if (in.chain() != null) {
+            in.chain().recoveries().forEach(e -> recoveries.put(e.writerEpoch(), e));
+        }
         List<Checkpoint> cps = new ArrayList<>();
         for (CheckpointStatus c : in.checkpoints()) {
             cps.add(new Checkpoint(c.ref().round(), c.ref().writerEpoch(), c.createdMillis(), c.bytesOnDisk(),
@@ -99,9 +120,9 @@ record RunTimeline(List<RoundRecord> rounds, List<Checkpoint> checkpoints, List<
         cps.sort(Comparator.comparingLong(Checkpoint::createdMillis));
         List<Start> starts = new ArrayList<>();
         java.util.Map<Long, Long> startOfEpoch = new java.util.HashMap<>();
-        if (in.chain() != null) {
+        {
             long previousEpoch = -1;
-            for (RecoveryEvent e : in.chain().recoveries()) {
+            for (RecoveryEvent e : recoveries.values()) {
                 startOfEpoch.put(e.writerEpoch(), e.timeMillis());
                 long stopped = -1;
                 long first = -1;
@@ -153,7 +174,7 @@ record RunTimeline(List<RoundRecord> rounds, List<Checkpoint> checkpoints, List<
         if (from > to) {
             from = to = in.inspectedAtMillis();
         }
-        return new RunTimeline(rounds, List.copyOf(cps), List.copyOf(starts), List.copyOf(intervals),
+        return new RunTimeline(List.copyOf(rounds), List.copyOf(cps), List.copyOf(starts), List.copyOf(intervals),
                 List.copyOf(notices), List.copyOf(hazard), Map.copyOf(reasons), from, to);
     }
 

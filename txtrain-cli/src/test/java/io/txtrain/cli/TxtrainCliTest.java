@@ -140,7 +140,7 @@ class TxtrainCliTest {
     void inspectShowsTheCommittedRoundCheckpointsSegmentsLeaseAndRecoveries() {
         Run r = txtrain("inspect", dir.toString());
         assertEquals(0, r.code(), r.all());
-        assertMentions(r, "committed:  round " + LAST + " (training epoch 1, split 15/15)",
+        assertMentions(r, "committed:  round " + LAST + " (training epoch 2, split 15/15)",
                 "resume:     from the checkpoint of round " + LAST + ", 0 rounds to replay; next round " + (LAST + 1),
                 "checkpoints: " + checkpoints.size() + " published", "trusted, resume point", "model MULTI_LAYER, 2 workers",
                 SEALED, "sealed", "seg-0000000002-0000000000000000016.log", "head",
@@ -150,7 +150,7 @@ class TxtrainCliTest {
                 "restart: from checkpoint round 15, 0 rounds replayed, next round 16",
                 "failures: none recorded");
         for (long round : checkpoints) {
-            assertTrue(Pattern.compile("(?m)^\\s+" + round + "\\s+(-|0|1)\\s+[12]\\s+\\d{4}-").matcher(r.out()).find(),
+            assertTrue(Pattern.compile("(?m)^\\s+" + round + "\\s+(-|1|2)\\s+[12]\\s+\\d{4}-").matcher(r.out()).find(),
                     "checkpoint of round " + round + " listed:\n" + r.out());
         }
     }
@@ -202,7 +202,7 @@ class TxtrainCliTest {
         File zip = work.resolve("out/model.zip").toFile();
         Run r = txtrain("export", dir.toString(), "--out", zip.toString());
         assertEquals(0, r.code(), r.all());
-        assertMentions(r, "exported round 30 (training epoch 1", "model sha256=" + shaAfterEpoch1);
+        assertMentions(r, "exported round 30 (training epoch 2", "model sha256=" + shaAfterEpoch1);
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip, true);
         assertEquals(shaAfterEpoch1, sha256(FlatState.of(net.params()).bytes()));
         // the logged state checksum covers parameters and updater state, each as FlatState.encode() writes it

@@ -12,6 +12,10 @@ public final class DirLayout {
     public static final String LEASE_DIR = "lease";
     public static final String LOG_DIR = "log";
     public static final String CHECKPOINT_DIR = "checkpoints";
+    /** Runs of further networks trained with the same master, each a directory of this layout (§1). */
+    public static final String NETWORKS_DIR = "networks";
+    /** The run's compact history: what retention deleted from the log, downsampled (§7). */
+    public static final String HISTORY_DIR = "history";
     public static final String MANIFEST = "MANIFEST";
     public static final String BLOB_PREFIX = "blob-";
 
@@ -41,6 +45,10 @@ public final class DirLayout {
 
     public Path logDir() {
         return new Path(root, LOG_DIR);
+    }
+
+    public Path historyDir() {
+        return new Path(root, HISTORY_DIR);
     }
 
     public Path checkpointDir() {

@@ -58,7 +58,7 @@ public final class DirectoryVerifier {
     }
 
     private static final Set<String> TOP_LEVEL = Set.of(DirLayout.FORMAT, DirLayout.LEASE_DIR, DirLayout.LOG_DIR,
-            DirLayout.CHECKPOINT_DIR);
+            DirLayout.CHECKPOINT_DIR, DirLayout.NETWORKS_DIR, DirLayout.HISTORY_DIR);
 
     private final DurableFs fs;
     private final DirLayout layout;

@@ -110,7 +110,9 @@ public final class RoundLogWriter implements AutoCloseable {
      */
     public synchronized void truncateBefore(long round) throws IOException {
         while (chain.size() > 1 && chainFirstRounds.get(1) <= round) {
-            fs.delete(new Path(layout.logDir(), chain.get(0)), false);
+            Path segment = new Path(layout.logDir(), chain.get(0));
+            RunHistory.archive(fs, layout, segment, chainFirstRounds.get(1)); // before its rounds leave the log
+            fs.delete(segment, false);
             chain.remove(0);
             chainFirstRounds.remove(0);
         }

@@ -124,7 +124,8 @@ public final class RecoveryDirectory {
         if (!fs.status(layout.root()).isDirectory()) {
             throw new IOException("checkpoint directory " + layout.root() + " is a file");
         }
-        var known = java.util.Set.of(DirLayout.FORMAT, DirLayout.LEASE_DIR, DirLayout.LOG_DIR, DirLayout.CHECKPOINT_DIR);
+        var known = java.util.Set.of(DirLayout.FORMAT, DirLayout.LEASE_DIR, DirLayout.LOG_DIR, DirLayout.CHECKPOINT_DIR,
+                DirLayout.NETWORKS_DIR, DirLayout.HISTORY_DIR);
         List<String> foreign = new ArrayList<>();
         boolean hasFormat = false;
         boolean hasContent = false;
@@ -133,7 +134,8 @@ public final class RecoveryDirectory {
             hasFormat |= n.equals(DirLayout.FORMAT);
             if (!known.contains(n)) {
                 foreign.add(n);
-            } else if (!n.equals(DirLayout.FORMAT) && !n.equals(DirLayout.LEASE_DIR) && fs.list(s.getPath()).length > 0) {
+            } else if (!n.equals(DirLayout.FORMAT) && !n.equals(DirLayout.LEASE_DIR) && !n.equals(DirLayout.NETWORKS_DIR)
+                    && !n.equals(DirLayout.HISTORY_DIR) && fs.list(s.getPath()).length > 0) {
                 hasContent = true;
             }
         }

@@ -73,6 +73,83 @@ abstract class ModelAdapter {
         }
     }
 
+    /**
+     * Runs {@code r} (the driver's listeners) with the driver network looking as if it had just
+     * trained the round, as DL4J's listeners (e.g. the UI's StatsListener) expect: its batch size is
+     * the round's example count, and its gradient is the round's update ({@code before - after}, per
+     * parameter). The driver network has neither of its own; both are removed afterwards.
+     */
+    void asRoundForListeners(long examples, FlatState before, FlatState after, Runnable r) {
+        Model m = model();
+        Object savedGradient = DriverFields.get(m, "gradient");
+        INDArray rows = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, examples, 1);
+        boolean placeholder = false;
+        if (m instanceof MultiLayerNetwork n && n.getInput() == null && n.getLabels() == null) {
+            n.setInput(rows);
+            n.setLabels(rows);
+            placeholder = true;
+        } else if (m instanceof ComputationGraph g && (g.getInputs() == null || g.getInputs()[0] == null)) {
+            INDArray[] in = new INDArray[g.getNumInputArrays()];
+            java.util.Arrays.fill(in, rows);
+            g.setInputs(in);
+            placeholder = true;
+        }
+        DriverFields.set(m, "gradient", roundUpdate(before, after));
+        try {
+            r.run();
+        } finally {
+            DriverFields.set(m, "gradient", savedGradient);
+            if (placeholder && m instanceof MultiLayerNetwork n) {
+                n.setInput(null);
+                n.setLabels(null);
+            } else if (placeholder) {
+                ((ComputationGraph) m).setInputs((INDArray[]) null);
+            }
+        }
+    }
+
+    /** The round's update per parameter, as views of one flat array laid out like the parameters. */
+    private org.deeplearning4j.nn.gradient.Gradient roundUpdate(FlatState before, FlatState after) {
+        INDArray flatParams = model().params();
+        INDArray update = before.toArray().sub(after.toArray());
+        INDArray vector = update.reshape(update.length());
+        org.deeplearning4j.nn.gradient.DefaultGradient g = new org.deeplearning4j.nn.gradient.DefaultGradient(update);
+        for (java.util.Map.Entry<String, INDArray> e : model().paramTable(false).entrySet()) {
+            long offset = e.getValue().offset() - flatParams.offset();
+            long length = e.getValue().length();
+            g.setGradientFor(e.getKey(), vector.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset,
+                    offset + length)));
+        }
+        return g;
+    }
+
+    /**
+     * Gives the network a new parameter array holding {@code params} (and the updater state) if its
+     * own was closed outside txtrain: Spark closes a broadcast value when the broadcast is removed,
+     * and DL4J's scoring ({@code calculateScore}, {@code SparkDataSetLossCalculator}) broadcasts the
+     * network's live parameter array. Layers and updater are re-created on the new array; the
+     * configuration, listeners and counters are kept. Returns whether it did.
+     */
+    boolean rebindIfReleased(FlatState params, FlatState updaterState) {
+        INDArray live = model().params();
+        if (live == null || !live.wasClosed()) {
+            return false;
+        }
+        Model m = model();
+        DriverFields.set(m, "initCalled", false);
+        DriverFields.set(m, "solver", null);
+        DriverFields.set(m, "flattenedGradients", null);
+        DriverFields.set(m, "flattenedParams", null);
+        if (m instanceof MultiLayerNetwork n) {
+            DriverFields.set(n, "layers", null);
+            n.init(params.toArray().dup(), false); // a plain array, like the one DL4J allocates
+        } else {
+            ((ComputationGraph) m).init(params.toArray().dup(), false);
+        }
+        setUpdaterState(updaterState);
+        return true;
+    }
+
     static ModelAdapter of(MultiLayerNetwork net) {
         return new MultiLayer(net);
     }

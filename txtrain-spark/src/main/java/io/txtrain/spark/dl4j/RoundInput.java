@@ -9,14 +9,18 @@ final class RoundInput implements Serializable {
     final FlatState updater;
     final int iteration;
     final int epoch;
+    /** The network's epoch counter during this round (DL4J's getEpochCount()). */
+    final int counterEpoch;
     final long round;
     final long rngSeed;
 
-    RoundInput(FlatState params, FlatState updater, int iteration, int epoch, long round, long rngSeed) {
+    RoundInput(FlatState params, FlatState updater, int iteration, int epoch, int counterEpoch, long round,
+               long rngSeed) {
         this.params = params;
         this.updater = updater;
         this.iteration = iteration;
         this.epoch = epoch;
+        this.counterEpoch = counterEpoch;
         this.round = round;
         this.rngSeed = rngSeed;
     }

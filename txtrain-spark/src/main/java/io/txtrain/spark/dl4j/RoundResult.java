@@ -15,9 +15,17 @@ final class RoundResult implements Serializable {
     final long seed;
     final long fitStartMillis;
     final long fitMillis;
+    /** When the task started, and how long it took to read its data and to set up the model (ms). */
+    final long taskStartMillis;
+    final long dataMillis;
+    final long initMillis;
+    /** Duration and example count of each minibatch fit, in order (ms). */
+    final long[] minibatchMillis;
+    final long[] minibatchExamples;
 
     RoundResult(int partition, FlatState params, FlatState updater, double score, long examples, int minibatches,
-                long dataHash, long seed, long fitStartMillis, long fitMillis) {
+                long dataHash, long seed, long fitStartMillis, long fitMillis, long taskStartMillis, long dataMillis,
+                long initMillis, long[] minibatchMillis, long[] minibatchExamples) {
         this.partition = partition;
         this.params = params;
         this.updater = updater;
@@ -28,9 +36,14 @@ final class RoundResult implements Serializable {
         this.seed = seed;
         this.fitStartMillis = fitStartMillis;
         this.fitMillis = fitMillis;
+        this.taskStartMillis = taskStartMillis;
+        this.dataMillis = dataMillis;
+        this.initMillis = initMillis;
+        this.minibatchMillis = minibatchMillis;
+        this.minibatchExamples = minibatchExamples;
     }
 
     static RoundResult empty(int partition, long seed) {
-        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed, 0, 0);
+        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed, 0, 0, 0, 0, 0, new long[0], new long[0]);
     }
 }

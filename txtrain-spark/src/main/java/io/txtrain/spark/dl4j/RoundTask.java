@@ -45,6 +45,7 @@ final class RoundTask<P extends java.io.Serializable>
 
     @Override
     public Iterator<RoundResult> call(Integer partition, Iterator<Tuple2<Integer, Placed<P>>> data) {
+        long taskStart = System.currentTimeMillis();
         RoundInput in = input.value();
         TaskContext tc = TaskContext.get();
         faults.maybeFail(in.round, partition, tc == null ? 0 : tc.attemptNumber(), roundAttempt);
@@ -65,7 +66,10 @@ final class RoundTask<P extends java.io.Serializable>
         try {
             model.setParams(in.params);
             model.setUpdaterState(in.updater);
-            model.setCounters(in.iteration, in.epoch);
+            model.setCounters(in.iteration, in.counterEpoch);
+            long initMillis = System.currentTimeMillis() - fitStart;
+            long[] minibatchMillis = new long[(objects.size() + objectsPerMinibatch - 1) / objectsPerMinibatch];
+            long[] minibatchExamples = new long[minibatchMillis.length];
             Nd4j.getRandom().setSeed(seed);
             long examples = 0;
             int minibatches = 0;
@@ -75,13 +79,17 @@ final class RoundTask<P extends java.io.Serializable>
                 for (int i = from; i < Math.min(objects.size(), from + objectsPerMinibatch); i++) {
                     batch.add(objects.get(i).object);
                 }
-                examples += fitter.fit(model, batch);
+                long mbStart = System.currentTimeMillis();
+                minibatchExamples[minibatches] = fitter.fit(model, batch);
+                examples += minibatchExamples[minibatches];
                 scoreSum += model.score();
+                minibatchMillis[minibatches] = System.currentTimeMillis() - mbStart;
                 minibatches++;
             }
             return List.of(new RoundResult(partition, model.params(), model.updaterState(), scoreSum / minibatches,
-                    examples, minibatches, dataHash, seed, fitStart,
-                    System.currentTimeMillis() - fitStart)).iterator();
+                    examples, minibatches, dataHash, seed, fitStart, System.currentTimeMillis() - fitStart,
+                    taskStart, fitStart - taskStart, initMillis, minibatchMillis,
+                    minibatchExamples)).iterator();
         } finally {
             WorkerModelCache.release(configKey, model);
         }

@@ -14,13 +14,19 @@ import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
+import org.deeplearning4j.spark.api.stats.CommonSparkTrainingStats;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
+import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingWorkerStats;
 import org.deeplearning4j.spark.stats.BaseEventStats;
 import org.deeplearning4j.spark.stats.EventStats;
 
 /**
- * DL4J training statistics ({@code setCollectTrainingStats(true)}) for txtrain rounds: the Spark
- * stage of each round, each worker's fit, each commit and each checkpoint snapshot.
+ * DL4J training statistics ({@code setCollectTrainingStats(true)}) of a txtrain run. Holds the keys
+ * of DL4J's {@code ParameterAveragingTrainingMaster} statistics (master, worker and common Spark keys,
+ * with the same event classes, so {@code StatsUtils.exportStatsAsHtml} renders them), filled where
+ * txtrain has the same measurement and empty where it has none (e.g. export, repartition), plus
+ * txtrain's own {@code Txtrain*} keys: round stage, commit, checkpoint stall and replayed rounds.
  */
 public final class RoundTrainingStats implements SparkTrainingStats {
     private static final long serialVersionUID = 1L;
@@ -28,10 +34,25 @@ public final class RoundTrainingStats implements SparkTrainingStats {
     static final String WORKER_FIT = "TxtrainWorkerFitTimesMs";
     static final String COMMIT = "TxtrainCommitTimesMs";
     static final String SNAPSHOT = "TxtrainCheckpointStallTimesMs";
+    static final String REPLAY = "TxtrainReplayedRoundTimesMs";
     private static final Map<String, String> SHORT = Map.of(STAGE, "RoundStage", WORKER_FIT, "WorkerFit",
-            COMMIT, "Commit", SNAPSHOT, "CheckpointStall");
+            COMMIT, "Commit", SNAPSHOT, "CheckpointStall", REPLAY, "ReplayedRound");
+    /** DL4J's own statistics classes, used only for their key names and plot defaults. */
+    private static final SparkTrainingStats DL4J_KEYS = new ParameterAveragingTrainingMasterStats(
+            new CommonSparkTrainingStats.Builder().trainingMasterSpecificStats(
+                    new ParameterAveragingTrainingWorkerStats(List.of(), List.of(), List.of())).build(),
+            List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
     private final Map<String, List<EventStats>> events = new LinkedHashMap<>();
+
+    RoundTrainingStats() {
+        for (String k : DL4J_KEYS.getKeySet()) {
+            events.put(k, new ArrayList<>());
+        }
+        for (String k : List.of(STAGE, WORKER_FIT, COMMIT, SNAPSHOT, REPLAY)) {
+            events.put(k, new ArrayList<>());
+        }
+    }
 
     synchronized void add(String key, EventStats e) {
         events.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
@@ -57,12 +78,12 @@ public final class RoundTrainingStats implements SparkTrainingStats {
 
     @Override
     public String getShortNameForKey(String key) {
-        return SHORT.getOrDefault(key, key);
+        return SHORT.containsKey(key) ? SHORT.get(key) : DL4J_KEYS.getShortNameForKey(key);
     }
 
     @Override
     public boolean defaultIncludeInPlots(String key) {
-        return true;
+        return SHORT.containsKey(key) || DL4J_KEYS.defaultIncludeInPlots(key);
     }
 
     @Override
@@ -83,6 +104,9 @@ public final class RoundTrainingStats implements SparkTrainingStats {
     public synchronized String statsAsString() {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, List<EventStats>> e : events.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
             long n = e.getValue().size();
             long sum = 0;
             long min = Long.MAX_VALUE;

@@ -65,7 +65,9 @@ final class TrainingRun implements AutoCloseable {
     private final PersistOutcomes persists;
     private final boolean acceptMismatch;
     private final Collection<TrainingListener> listeners;
-    private RoundTrainingStats stats;
+    private RoundObserver observer = RoundObserver.NONE;
+    /** The network's DL4J epoch counter before the run's first epoch (PATM continues from it). */
+    private final int epochBase;
     private java.util.function.BooleanSupplier stopRequested = () -> false;
     private FlatState params;
     private FlatState updater;
@@ -90,6 +92,7 @@ final class TrainingRun implements AutoCloseable {
         this.settings = settings;
         this.run = run;
         this.listeners = listeners;
+        this.epochBase = model.epochCount();
         this.runner = new RoundRunner(sc, settings.maxAttempts(), settings.executorWait(),
                 FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted, telemetry,
                 HeapHold.parse(settings.get(TxtrainSettings.HOLD_HEAP)));
@@ -188,11 +191,11 @@ final class TrainingRun implements AutoCloseable {
             cursor = TrainingCursor.decode(blobs.get(BLOB_CURSOR));
             model.setParams(params);
             model.setUpdaterState(updater);
-            model.setCounters(cursor.iteration(), Math.max(0, cursor.epoch()));
+            model.setCounters(cursor.iteration(), epochBase + Math.max(0, cursor.epoch()));
             lastCheckpointRound = cursor.round();
             persists.restored(cursor.round());
             LOG.info("restored round {} (epoch {}, split {}/{}) from {}; {} committed round(s) to replay",
-                    cursor.round(), cursor.epoch(), cursor.split() + 1, cursor.splitCount(),
+                    cursor.round(), cursor.epoch() + 1, cursor.split() + 1, cursor.splitCount(),
                     plan.start().ref().path(), toReplay.size());
         } else {
             params = model.params();
@@ -213,10 +216,15 @@ final class TrainingRun implements AutoCloseable {
     /** Trains one epoch ({@code epoch} = the caller's fit count), skipping rounds already committed. */
     <T, P extends java.io.Serializable> void fitEpoch(int epoch, EpochData.PackedInput<P> input,
                                                       ObjectFitter<T, P> fitter) throws IOException {
+        if (model.rebindIfReleased(params, updater)) {
+            LOG.warn("the network's parameter array was closed outside txtrain (Spark removes broadcasts of it,"
+                    + " e.g. DL4J's calculateScore); the network now holds the committed state (round {}) in a new one",
+                    cursor.round());
+        }
         if (cursor.covers(epoch)) {
-            LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch, cursor.round(),
-                    cursor.epoch());
-            model.setCounters(cursor.iteration(), epoch);
+            LOG.info("epoch {} already committed (state is at round {}, epoch {}); skipped", epoch + 1,
+                    cursor.round(), cursor.epoch() + 1);
+            model.setCounters(cursor.iteration(), epochBase + epoch);
             return;
         }
         int startSplit;
@@ -225,15 +233,17 @@ final class TrainingRun implements AutoCloseable {
         } else if (cursor.epoch() == epoch - 1 && cursor.epochComplete()) {
             startSplit = 0;
         } else {
-            throw new IllegalStateException("the checkpoint directory is at epoch " + cursor.epoch() + ", split "
-                    + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + epoch
+            throw new IllegalStateException("the checkpoint directory is at epoch " + (cursor.epoch() + 1) + ", split "
+                    + (cursor.split() + 1) + "/" + cursor.splitCount() + ", but this is fit call " + (epoch + 1)
                     + "; call fit once per epoch, in the same order as the run that wrote the directory");
         }
+        long layoutStart = System.currentTimeMillis();
         try (EpochData<P> laid = EpochData.layOut(input, averaging.workers(), averaging.objectsPerWorker(),
                 averaging.rngSeed(), epoch, averaging.storageLevel())) {
+            observer.laidOut(layoutStart, System.currentTimeMillis() - layoutStart);
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {
-                throw new IllegalStateException("epoch " + epoch + " had " + cursor.splitCount()
+                throw new IllegalStateException("epoch " + (epoch + 1) + " had " + cursor.splitCount()
                         + " rounds when it was started and now has " + splits + "; the data or settings changed");
             }
             for (int split = startSplit; split < splits; split++) {
@@ -254,18 +264,21 @@ final class TrainingRun implements AutoCloseable {
     private <P extends java.io.Serializable> void round(EpochData<P> data, int epoch, int split,
                                                         ObjectFitter<?, P> fitter) throws IOException {
         long round = cursor.round() + 1;
-        model.setCounters(cursor.iteration(), epoch);
+        model.setCounters(cursor.iteration(), epochBase + epoch);
         String lr = model.learningRate();
-        RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, round, averaging.rngSeed());
+        RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, epochBase + epoch, round,
+                averaging.rngSeed());
         persists.feed(policy);
         List<ExecutorNotice> late = telemetry.takeNotices();
         if (!late.isEmpty() && cursor.round() > 0) {
             // still the boundary after the previous round: act on notices that came after its decision
             maybeCheckpoint(lastRoundSeconds, false, late);
         }
+        long stageStart = System.currentTimeMillis();
         long t0 = System.nanoTime();
         List<RoundResult> results = runner.run(data, split, input, configJson, configKey, model.kind(), fitter,
                 averaging.objectsPerMinibatch());
+        long tResults = System.nanoTime();
         List<FlatState> ps = new ArrayList<>();
         List<FlatState> us = new ArrayList<>();
         long[] seeds = new long[results.size()];
@@ -304,33 +317,35 @@ final class TrainingRun implements AutoCloseable {
             run.commit(record);
         }
         long t2 = System.nanoTime();
+        FlatState previous = params;
         params = newParams;
         updater = newUpdater;
         stateChecksum = checksum;
         model.setParams(params);
         model.setUpdaterState(updater);
-        cursor = cursor.next(epoch, split, data.schedule().splitCount(), minibatches);
-        model.setCounters(cursor.iteration(), epoch);
+        // as DL4J's parameter averaging: each round advances the iteration counter by averagingFrequency
+        cursor = cursor.next(epoch, split, data.schedule().splitCount(), averaging.averagingFrequency());
+        model.setCounters(cursor.iteration(), epochBase + epoch);
         model.setScore(record.score());
+        long t3 = System.nanoTime();
         LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {} (stage {} ms, commit {} ms)",
-                committed != null ? "replayed" : "committed", round, epoch, split + 1, data.schedule().splitCount(),
+                committed != null ? "replayed" : "committed", round, epoch + 1, split + 1, data.schedule().splitCount(),
                 String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12),
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         if (committed == null) {
             telemetry.roundCommitted(round, t2 - t1, t2 - t0);
         }
-        if (stats != null) {
-            long now = System.currentTimeMillis();
-            stats.add(RoundTrainingStats.STAGE, now - (t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000);
-            stats.add(RoundTrainingStats.COMMIT, now - (t2 - t1) / 1_000_000, (t2 - t1) / 1_000_000);
-            for (RoundResult r : results) {
-                if (r.examples > 0) {
-                    stats.add(RoundTrainingStats.WORKER_FIT, r.fitStartMillis, r.fitMillis);
+        observer.roundDone(new RoundObserver.Round(round, epoch, split, data.schedule().splitCount(),
+                cursor.iteration(), epochBase + epoch, record.score(), examples, committed != null, stageStart,
+                (tResults - t0) / 1_000_000, (t1 - tResults) / 1_000_000, (t2 - t1) / 1_000_000,
+                (t3 - t2) / 1_000_000, results), model.model());
+        if (!listeners.isEmpty()) {
+            long roundExamples = examples;
+            model.asRoundForListeners(roundExamples, previous, params, () -> {
+                for (TrainingListener l : listeners) {
+                    l.iterationDone(model.model(), cursor.iteration(), epochBase + epoch);
                 }
-            }
-        }
-        for (TrainingListener l : listeners) {
-            l.iterationDone(model.model(), cursor.iteration(), epoch);
+            });
         }
         lastRoundSeconds = (t2 - t0) / 1e9;
         maybeCheckpoint(lastRoundSeconds, split == data.schedule().splitCount() - 1, telemetry.takeNotices());
@@ -410,8 +425,9 @@ final class TrainingRun implements AutoCloseable {
     private void verifyReplay(RoundRecord committed, RoundRecord redone) {
         List<String> diffs = new ArrayList<>();
         if (committed.trainingEpoch() != redone.trainingEpoch() || committed.splitIndex() != redone.splitIndex()) {
-            diffs.add("position: log says epoch " + committed.trainingEpoch() + " split " + committed.splitIndex()
-                    + ", replay is epoch " + redone.trainingEpoch() + " split " + redone.splitIndex());
+            diffs.add("position: log says epoch " + (committed.trainingEpoch() + 1) + " split "
+                    + (committed.splitIndex() + 1) + ", replay is epoch " + (redone.trainingEpoch() + 1) + " split "
+                    + (redone.splitIndex() + 1));
         }
         if (!committed.dataFingerprint().equals(redone.dataFingerprint())) {
             diffs.add("data fingerprint " + committed.dataFingerprint() + " vs " + redone.dataFingerprint());
@@ -457,9 +473,7 @@ final class TrainingRun implements AutoCloseable {
             return false;
         }
         persists.stall(stall);
-        if (stats != null) {
-            stats.add(RoundTrainingStats.SNAPSHOT, System.currentTimeMillis() - stall / 1_000_000, stall / 1_000_000);
-        }
+        observer.checkpointStall(System.currentTimeMillis() - stall / 1_000_000, stall / 1_000_000);
         telemetry.checkpointSnapshot(stall);
         lastCheckpointRound = cursor.round();
         lastCheckpointMillis = System.currentTimeMillis();
@@ -470,9 +484,9 @@ final class TrainingRun implements AutoCloseable {
         this.stopRequested = condition;
     }
 
-    /** Starts (or stops, with null) collecting DL4J training statistics. */
-    void collectStats(RoundTrainingStats s) {
-        this.stats = s;
+    /** Where driver-side round events go (statistics, the wrapper's score, the DL4J UI); null for none. */
+    void observe(RoundObserver o) {
+        this.observer = o == null ? RoundObserver.NONE : o;
     }
 
     long committedRound() {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +53,10 @@ public final class TransactionalTrainingMaster
         implements TrainingMaster<TrainingResult, TrainingWorker<TrainingResult>>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalTrainingMaster.class);
 
+    /** Sub-directory of the checkpoint directory that holds the runs of the second and later networks. */
+    public static final String NETWORKS_DIR = io.txtrain.core.fs.DirLayout.NETWORKS_DIR;
+
+    private final MasterOptions options;
     private final Integer numWorkers;
     private final int rddDataSetNumExamples;
     private final int batchSizePerWorker;
@@ -62,39 +67,104 @@ public final class TransactionalTrainingMaster
     private final Map<String, String> explicitSettings;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private boolean collectTrainingStats;
-    private RoundTrainingStats stats;
-    private TrainingRun run;
-    private int fitCalls;
+    private DropInStats stats;
+    /** One run per Spark network wrapper, in the order of their first fit with this master. */
+    private final Map<Object, NetworkRun> networks = new IdentityHashMap<>();
+    private NetworkRun last;
     private volatile boolean stopRequested;
+    private boolean closed;
+    private volatile boolean replaying;
+
+    private static final class NetworkRun {
+        final int number;
+        TrainingRun run;
+        int fitCalls;
+
+        NetworkRun(int number) {
+            this.number = number;
+        }
+    }
 
     private TransactionalTrainingMaster(Builder b) {
-        this.numWorkers = b.numWorkers;
-        this.rddDataSetNumExamples = b.rddDataSetNumExamples;
-        this.batchSizePerWorker = b.batchSizePerWorker;
-        this.averagingFrequency = b.averagingFrequency;
-        this.saveUpdater = b.saveUpdater;
-        this.rngSeed = b.rngSeed;
-        this.storageLevel = b.storageLevel;
-        this.explicitSettings = Map.copyOf(b.settings);
-        this.collectTrainingStats = b.collectTrainingStats;
+        this.options = b.options.copy();
+        this.numWorkers = options.numWorkers;
+        this.rddDataSetNumExamples = options.rddDataSetNumExamples;
+        this.batchSizePerWorker = options.batchSizePerWorker;
+        this.averagingFrequency = options.averagingFrequency;
+        this.saveUpdater = options.saveUpdater;
+        this.rngSeed = options.rngSeed;
+        this.storageLevel = options.storageLevel;
+        this.explicitSettings = Map.copyOf(options.settings);
+        setCollectTrainingStats(options.collectTrainingStats);
+        options.logIgnored(LOG);
+    }
+
+    /** As {@code ParameterAveragingTrainingMaster}'s constructor of the same signature. */
+    public TransactionalTrainingMaster(boolean saveUpdater, Integer numWorkers, int rddDataSetNumExamples,
+                                       int batchSizePerWorker, int averagingFrequency, int prefetchNumBatches) {
+        this(saveUpdater, numWorkers, rddDataSetNumExamples, batchSizePerWorker, averagingFrequency, 2,
+                prefetchNumBatches, Repartition.Always, RepartitionStrategy.Balanced, false);
+    }
+
+    /** As {@code ParameterAveragingTrainingMaster}'s constructor of the same signature. */
+    public TransactionalTrainingMaster(boolean saveUpdater, Integer numWorkers, int rddDataSetNumExamples,
+                                       int batchSizePerWorker, int averagingFrequency, int aggregationDepth,
+                                       int prefetchNumBatches, Repartition repartition,
+                                       RepartitionStrategy repartitionStrategy, boolean collectTrainingStats) {
+        this(saveUpdater, numWorkers, rddDataSetNumExamples, batchSizePerWorker, averagingFrequency, aggregationDepth,
+                prefetchNumBatches, repartition, repartitionStrategy, StorageLevel.MEMORY_ONLY_SER(),
+                collectTrainingStats);
+    }
+
+    /**
+     * As {@code ParameterAveragingTrainingMaster}'s constructor of the same signature. The checkpoint
+     * directory then comes from the SparkConf ({@code spark.txtrain.checkpoint.dir}).
+     */
+    public TransactionalTrainingMaster(boolean saveUpdater, Integer numWorkers, int rddDataSetNumExamples,
+                                       int batchSizePerWorker, int averagingFrequency, int aggregationDepth,
+                                       int prefetchNumBatches, Repartition repartition,
+                                       RepartitionStrategy repartitionStrategy, StorageLevel storageLevel,
+                                       boolean collectTrainingStats) {
+        this(new Builder(requireWorkers(numWorkers), rddDataSetNumExamples).saveUpdater(saveUpdater)
+                .batchSizePerWorker(batchSizePerWorker).averagingFrequency(averagingFrequency)
+                .aggregationDepth(aggregationDepth).workerPrefetchNumBatches(prefetchNumBatches)
+                .repartionData(repartition).repartitionStrategy(repartitionStrategy).storageLevel(storageLevel)
+                .collectTrainingStats(collectTrainingStats));
+    }
+
+    private static Integer requireWorkers(Integer numWorkers) {
+        if (numWorkers == null) {
+            throw new IllegalArgumentException("numWorkers must be >= 1, was null");
+        }
+        return numWorkers;
+    }
+
+    /** The master described by {@link #toJson()}'s output. */
+    public static TransactionalTrainingMaster fromJson(String json) {
+        return new Builder(MasterJson.fromJson(json)).build();
+    }
+
+    /** The master described by {@link #toYaml()}'s output. */
+    public static TransactionalTrainingMaster fromYaml(String yaml) {
+        return new Builder(MasterJson.fromYaml(yaml)).build();
     }
 
     @Override
     public void executeTraining(SparkDl4jMultiLayer network, JavaRDD<DataSet> trainingData) {
-        fit(network.getSparkContext(), () -> ModelAdapter.of(network.getNetwork()), trainingData,
-                new ObjectFitter.DataSets());
+        fit(network, network.getSparkContext(), () -> ModelAdapter.of(network.getNetwork()), trainingData,
+                new ObjectFitter.DataSets(), network::setScore);
     }
 
     @Override
     public void executeTraining(SparkComputationGraph graph, JavaRDD<DataSet> trainingData) {
-        fit(graph.getSparkContext(), () -> ModelAdapter.of(graph.getNetwork()), trainingData,
-                new ObjectFitter.DataSets());
+        fit(graph, graph.getSparkContext(), () -> ModelAdapter.of(graph.getNetwork()), trainingData,
+                new ObjectFitter.DataSets(), graph::setScore);
     }
 
     @Override
     public void executeTrainingMDS(SparkComputationGraph graph, JavaRDD<MultiDataSet> trainingData) {
-        fit(graph.getSparkContext(), () -> ModelAdapter.of(graph.getNetwork()), trainingData,
-                new ObjectFitter.MultiDataSets());
+        fit(graph, graph.getSparkContext(), () -> ModelAdapter.of(graph.getNetwork()), trainingData,
+                new ObjectFitter.MultiDataSets(), graph::setScore);
     }
 
     @Override
@@ -103,47 +173,86 @@ public final class TransactionalTrainingMaster
         JavaSparkContext sc = network != null ? network.getSparkContext() : graph.getSparkContext();
         Broadcast<SerializableHadoopConfig> conf = sc.broadcast(new SerializableHadoopConfig(sc.hadoopConfiguration()));
         if (network != null) {
-            fit(sc, () -> ModelAdapter.of(network.getNetwork()), paths, new ObjectFitter.DataSetPaths(dsLoader, conf));
+            fit(network, sc, () -> ModelAdapter.of(network.getNetwork()), paths,
+                    new ObjectFitter.DataSetPaths(dsLoader, conf), network::setScore);
         } else if (dsLoader != null) {
-            fit(sc, () -> ModelAdapter.of(graph.getNetwork()), paths, new ObjectFitter.DataSetPaths(dsLoader, conf));
+            fit(graph, sc, () -> ModelAdapter.of(graph.getNetwork()), paths,
+                    new ObjectFitter.DataSetPaths(dsLoader, conf), graph::setScore);
         } else {
-            fit(sc, () -> ModelAdapter.of(graph.getNetwork()), paths, new ObjectFitter.MultiDataSetPaths(mdsLoader, conf));
+            fit(graph, sc, () -> ModelAdapter.of(graph.getNetwork()), paths,
+                    new ObjectFitter.MultiDataSetPaths(mdsLoader, conf), graph::setScore);
         }
     }
 
-    private <T, P extends java.io.Serializable> void fit(JavaSparkContext sc,
-            java.util.function.Supplier<ModelAdapter> model, JavaRDD<T> data, ObjectFitter<T, P> fitter) {
-        int epoch = fitCalls;
+    private <T, P extends java.io.Serializable> void fit(Object wrapper, JavaSparkContext sc,
+            java.util.function.Supplier<ModelAdapter> model, JavaRDD<T> data, ObjectFitter<T, P> fitter,
+            java.util.function.DoubleConsumer wrapperScore) {
+        if (closed) {
+            throw new IllegalStateException("txtrain: this TransactionalTrainingMaster was closed; build a new one"
+                    + " with the same settings and networks: it resumes from the checkpoint directory");
+        }
+        NetworkRun net = networks.computeIfAbsent(wrapper, w -> new NetworkRun(networks.size() + 1));
+        last = net;
+        int epoch = net.fitCalls;
+        long fitStart = System.currentTimeMillis();
+        DropInStats collecting = stats;
         try (EpochData.PackedInput<P> input = EpochData.pack(data, fitter, storageLevel)) {
-            EpochData.Stats stats = input.stats();
-            if (run == null) {
-                TxtrainSettings settings = TxtrainSettings.from(sc.getConf(), explicitSettings).validate();
+            EpochData.Stats inputStats = input.stats();
+            if (collecting != null) {
+                collecting.counted(fitStart, System.currentTimeMillis() - fitStart);
+            }
+            ModelAdapter adapter = model.get();
+            if (net.run == null) {
+                TxtrainSettings settings = settingsFor(sc, net.number);
                 int workers = numWorkers != null ? numWorkers : defaultWorkers(sc, settings);
                 AveragingSettings avg = new AveragingSettings(workers, batchSizePerWorker, averagingFrequency,
                         rddDataSetNumExamples, saveUpdater, rngSeed, storageLevel);
-                run = TrainingRun.open(sc, model.get(), avg, settings, stats.fingerprint(), listeners);
+                net.run = TrainingRun.open(sc, adapter, avg, settings, inputStats.fingerprint(), listeners);
             }
-            if (collectTrainingStats && this.stats == null) {
-                this.stats = new RoundTrainingStats();
+            net.run.requireUsable();
+            net.run.observe(new RoundObserver() {
+                @Override
+                public void roundDone(Round r, org.deeplearning4j.nn.api.Model m) {
+                    replaying = r.replayed();
+                    wrapperScore.accept(r.score());
+                    if (collecting != null) {
+                        collecting.roundDone(r, m);
+                    }
+                }
+
+                @Override
+                public void laidOut(long startMillis, long durationMs) {
+                    if (collecting != null) {
+                        collecting.laidOut(startMillis, durationMs);
+                    }
+                }
+
+                @Override
+                public void checkpointStall(long startMillis, long durationMs) {
+                    if (collecting != null) {
+                        collecting.checkpointStall(startMillis, durationMs);
+                    }
+                }
+            });
+            net.run.stopWhen(() -> stopRequested);
+            net.run.fitEpoch(epoch, input, fitter);
+            net.fitCalls++;
+            if (collecting != null) {
+                collecting.fitDone(fitStart, System.currentTimeMillis() - fitStart, inputStats.objects());
             }
-            run.requireUsable();
-            run.collectStats(collectTrainingStats ? this.stats : null);
-            run.stopWhen(() -> stopRequested);
-            run.fitEpoch(epoch, input, fitter);
-            fitCalls++;
         } catch (TrainingStoppedException e) {
             throw e;
         } catch (IOException e) {
-            markFailed(e);
+            markFailed(net, e);
             throw new UncheckedIOException("txtrain: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            if (run != null && JobCancellation.isCancellation(e)) {
-                TrainingStoppedException stopped = new TrainingStoppedException(run.lastLoggedRound(),
+            if (net.run != null && JobCancellation.isCancellation(e)) {
+                TrainingStoppedException stopped = new TrainingStoppedException(net.run.lastLoggedRound(),
                         "because its Spark job was cancelled (a notebook's Cancel, sc.cancelJobGroup or sc.cancelAllJobs)");
                 stopped.initCause(e);
                 throw stopped;
             }
-            markFailed(e);
+            markFailed(net, e);
             throw e;
         }
     }
@@ -164,9 +273,26 @@ public final class TransactionalTrainingMaster
         return sc.defaultParallelism();
     }
 
-    private void markFailed(Exception e) {
-        if (run != null) {
-            run.failed(e);
+    /**
+     * The settings of the {@code number}-th network trained with this master: the first uses the
+     * checkpoint directory itself, the n-th (n >= 2) its sub-directory {@code networks/n}.
+     */
+    private TxtrainSettings settingsFor(JavaSparkContext sc, int number) {
+        TxtrainSettings settings = TxtrainSettings.from(sc.getConf(), explicitSettings).validate();
+        if (number == 1) {
+            return settings;
+        }
+        Map<String, String> own = new HashMap<>(explicitSettings);
+        String dir = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(settings.checkpointDir()),
+                NETWORKS_DIR + "/" + number).toString();
+        own.put(TxtrainSettings.DIR, dir);
+        LOG.info("network {} trained with this master has its own run in {}", number, dir);
+        return TxtrainSettings.from(sc.getConf(), own).validate();
+    }
+
+    private static void markFailed(NetworkRun net, Exception e) {
+        if (net.run != null) {
+            net.run.failed(e);
         }
     }
 
@@ -181,6 +307,19 @@ public final class TransactionalTrainingMaster
         stopRequested = true;
     }
 
+    private TrainingRun lastRun() {
+        return last == null ? null : last.run;
+    }
+
+    /**
+     * Whether the round that just finished re-executed a round committed before a restart (replay
+     * from the newest checkpoint, verified against its log record) rather than training a new one.
+     * Listeners called after a round can use it to show replays as such.
+     */
+    public boolean replaying() {
+        return replaying;
+    }
+
     /**
      * Epochs whose every round is committed in the checkpoint directory, or 0 before the first fit.
      * More than the number of {@code fit} calls made when the directory was trained further by an
@@ -189,6 +328,7 @@ public final class TransactionalTrainingMaster
      * be asked for fewer epochs than its directory holds (the example refuses then).
      */
     public int completedEpochs() {
+        TrainingRun run = lastRun();
         return run == null ? 0 : run.completedEpochs();
     }
 
@@ -198,21 +338,25 @@ public final class TransactionalTrainingMaster
      * holds state from a later epoch than the caller asked for.
      */
     public int epochsStarted() {
+        TrainingRun run = lastRun();
         return run == null ? 0 : run.epochsStarted();
     }
 
-    /** Last committed round, or 0 before any. */
+    /** Last committed round of the most recently fitted network, or 0 before any. */
     public long committedRound() {
+        TrainingRun run = lastRun();
         return run == null ? 0 : run.committedRound();
     }
 
-    /** Rounds aborted (Spark job failed) and retried so far in this driver. */
+    /** Rounds aborted (Spark job failed) and retried so far in this driver, for the most recently fitted network. */
     public long abortedRounds() {
+        TrainingRun run = lastRun();
         return run == null ? 0 : run.abortedRounds();
     }
 
-    /** SHA-256 of the current network parameters (as committed), hex. */
+    /** SHA-256 of the most recently fitted network's parameters (as committed), hex. */
     public String parametersSha256() {
+        TrainingRun run = lastRun();
         if (run == null) {
             throw new IllegalStateException("no training has run yet");
         }
@@ -221,29 +365,50 @@ public final class TransactionalTrainingMaster
 
     /** Waits until no checkpoint persist is in flight (for tests); false on timeout. */
     boolean awaitPersists(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
-        return run == null || run.awaitPersists(timeout, unit);
+        for (NetworkRun n : networks.values()) {
+            if (n.run != null && !n.run.awaitPersists(timeout, unit)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * Finishes a checkpoint in flight, takes a final checkpoint and releases the checkpoint directory.
-     * The directory is released on every path: after an interrupt (no final checkpoint; the interrupt
-     * status is kept), after the SparkContext was stopped, and after an error. Idempotent.
+     * Finishes checkpoints in flight, takes a final checkpoint and releases the checkpoint directory
+     * (of every network trained with this master). The directory is released on every path: after an
+     * interrupt (no final checkpoint; the interrupt status is kept), after the SparkContext was
+     * stopped, and after an error. Idempotent. A closed master refuses further {@code fit} calls; a
+     * new master with the same settings resumes from the directory.
      *
-     * @throws IllegalStateException if only the final checkpoint could not be written (the directory
+     * @throws IllegalStateException if only a final checkpoint could not be written (the directory
      *                               is released all the same, and nothing committed is lost)
      */
     @Override
     public void close() {
-        TrainingRun r = run;
-        run = null;
-        if (r != null) {
-            if (r.epochsStarted() > fitCalls && fitCalls > 0) {
-                LOG.warn("the checkpoint directory has trained into epoch {} (round {}), past the {} fit call(s) of"
-                        + " this run: the network holds that later state, not the state after epoch {}; use a new"
-                        + " checkpoint directory for a shorter run", r.epochsStarted(), r.committedRound(), fitCalls,
-                        fitCalls);
+        closed = true;
+        RuntimeException first = null;
+        for (NetworkRun n : networks.values()) {
+            if (n.run != null) {
+                if (n.run.epochsStarted() > n.fitCalls && n.fitCalls > 0) {
+                    LOG.warn("the checkpoint directory has trained into epoch {} (round {}), past the {} fit call(s) of"
+                            + " this run: the network holds that later state, not the state after epoch {}; use a new"
+                            + " checkpoint directory for a shorter run", n.run.epochsStarted(), n.run.committedRound(),
+                            n.fitCalls, n.fitCalls);
+                }
+                try {
+                    n.run.close();
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+                n.run = null;
             }
-            r.close();
+        }
+        networks.clear();
+        last = null;
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -257,33 +422,54 @@ public final class TransactionalTrainingMaster
         throw new UnsupportedOperationException("txtrain runs rounds itself and has no per-minibatch TrainingWorker");
     }
 
+    /** Removing a hook is a no-op: txtrain never holds any (see {@link #addHook}). */
     @Override
     public void removeHook(TrainingHook trainingHook) {
-        throw new UnsupportedOperationException("TrainingHooks are not supported by txtrain; use TrainingListeners");
     }
 
+    /**
+     * @throws UnsupportedOperationException always: DL4J's TrainingHooks run inside each worker's
+     *         minibatch loop (e.g. for parameter servers), which would make rounds depend on state
+     *         outside the log; attach TrainingListeners instead, which run on the driver per round
+     */
     @Override
     public void addHook(TrainingHook trainingHook) {
-        throw new UnsupportedOperationException("TrainingHooks are not supported by txtrain; use TrainingListeners");
+        throw new UnsupportedOperationException(MasterOptions.HOOKS_UNSUPPORTED);
     }
 
+    /** All settings as JSON (Jackson); {@link #fromJson} makes an equal master. */
     @Override
     public String toJson() {
-        return "{\"type\":\"txtrain\",\"batchSizePerWorker\":" + batchSizePerWorker + ",\"averagingFrequency\":"
-                + averagingFrequency + ",\"rddDataSetNumExamples\":" + rddDataSetNumExamples + ",\"saveUpdater\":"
-                + saveUpdater + ",\"rngSeed\":" + rngSeed + ",\"numWorkers\":" + numWorkers + "}";
+        return MasterJson.toJson(options);
+    }
+
+    /** All settings as YAML (Jackson); {@link #fromYaml} makes an equal master. */
+    @Override
+    public String toYaml() {
+        return MasterJson.toYaml(options);
+    }
+
+    /** Every setting, for comparing masters (statistics and listeners are not settings). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TransactionalTrainingMaster m && options.equals(m.options);
     }
 
     @Override
-    public String toYaml() {
-        return "type: txtrain\nbatchSizePerWorker: " + batchSizePerWorker + "\naveragingFrequency: " + averagingFrequency
-                + "\nrddDataSetNumExamples: " + rddDataSetNumExamples + "\nsaveUpdater: " + saveUpdater + "\nrngSeed: "
-                + rngSeed + "\nnumWorkers: " + numWorkers + "\n";
+    public int hashCode() {
+        return options.hashCode();
     }
 
+    /** As DL4J's: {@code false} also discards the statistics collected so far. */
     @Override
     public void setCollectTrainingStats(boolean collect) {
         this.collectTrainingStats = collect;
+        options.collectTrainingStats = collect;
+        if (!collect) {
+            stats = null;
+        } else if (stats == null) {
+            stats = new DropInStats();
+        }
     }
 
     @Override
@@ -293,7 +479,7 @@ public final class TransactionalTrainingMaster
 
     @Override
     public SparkTrainingStats getTrainingStats() {
-        return stats;
+        return stats == null ? null : stats.stats();
     }
 
     /** Listeners run on the driver after each committed round (iterationDone) and each epoch. */
@@ -305,13 +491,14 @@ public final class TransactionalTrainingMaster
         }
     }
 
+    /**
+     * As {@link #setListeners(Collection)}; listeners that report to a {@link StatsStorageRouter}
+     * (DL4J's {@code StatsListener}) and have none get {@code router}. They run on the driver after
+     * each committed round, so the router receives one report per committed round.
+     */
     @Override
     public void setListeners(StatsStorageRouter router, Collection<TrainingListener> listeners) {
-        if (router != null) {
-            throw new UnsupportedOperationException("remote StatsStorageRouter is not supported by txtrain;"
-                    + " attach listeners with setListeners(listeners): they run on the driver after each round");
-        }
-        setListeners(listeners);
+        setListeners(RouterBridge.attach(router, listeners));
     }
 
     @Override
@@ -324,17 +511,15 @@ public final class TransactionalTrainingMaster
         return true;
     }
 
-    /** Same options as {@code ParameterAveragingTrainingMaster.Builder}, plus recovery options. */
+    /**
+     * Same options, names and meanings as {@code ParameterAveragingTrainingMaster.Builder}, plus
+     * recovery options. Differences: {@code rngSeed} defaults to 12345 (DL4J: random), because a run
+     * must be repeatable to resume; {@code storageLevel} defaults to {@code MEMORY_AND_DISK} and may
+     * not be null; TrainingHooks are refused. Options without effect in txtrain (aggregation depth,
+     * prefetch, repartitioning, export, storageLevelStreams) are kept and logged once at INFO.
+     */
     public static final class Builder {
-        private final Integer numWorkers;
-        private final int rddDataSetNumExamples;
-        private int batchSizePerWorker = 16;
-        private int averagingFrequency = 5;
-        private boolean saveUpdater = true;
-        private long rngSeed = 12345L;
-        private StorageLevel storageLevel = StorageLevel.MEMORY_AND_DISK();
-        private boolean collectTrainingStats;
-        private final Map<String, String> settings = new HashMap<>();
+        private final MasterOptions options;
 
         /**
          * Workers left to Spark: a new run takes {@code sc.defaultParallelism()}; a resumed run keeps
@@ -349,76 +534,138 @@ public final class TransactionalTrainingMaster
          *                   that differs from the one a resumed run was started with fails the resume.
          */
         public Builder(Integer numWorkers, int rddDataSetNumExamples) {
-            if (numWorkers != null && numWorkers < 1) {
-                throw new IllegalArgumentException("numWorkers must be >= 1, was " + numWorkers);
+            options = new MasterOptions();
+            options.numWorkers = numWorkers;
+            options.rddDataSetNumExamples = rddDataSetNumExamples;
+            validate(options);
+        }
+
+        private Builder(MasterOptions o) {
+            validate(o);
+            options = o;
+        }
+
+        private static void validate(MasterOptions o) {
+            if (o.numWorkers != null && o.numWorkers < 1) {
+                throw new IllegalArgumentException("numWorkers must be >= 1, was " + o.numWorkers);
             }
-            if (rddDataSetNumExamples < 1) {
-                throw new IllegalArgumentException("rddDataSetNumExamples must be >= 1, was " + rddDataSetNumExamples);
+            if (o.rddDataSetNumExamples < 1) {
+                throw new IllegalArgumentException("rddDataSetNumExamples must be >= 1, was " + o.rddDataSetNumExamples);
             }
-            this.numWorkers = numWorkers;
-            this.rddDataSetNumExamples = rddDataSetNumExamples;
+            positive("batchSizePerWorker", o.batchSizePerWorker);
+            positive("averagingFrequency", o.averagingFrequency);
+            positive("aggregationDepth", o.aggregationDepth);
+            if (o.workerPrefetchNumBatches < 0) {
+                throw new IllegalArgumentException("workerPrefetchNumBatches must be >= 0, was "
+                        + o.workerPrefetchNumBatches);
+            }
+            if (o.storageLevel == null) {
+                throw new IllegalArgumentException("storageLevel must not be null: txtrain caches each fit's input"
+                        + " once (e.g. StorageLevel.MEMORY_AND_DISK(), the default)");
+            }
+            for (String key : o.settings.keySet()) {
+                checkKey(key);
+            }
         }
 
         public Builder batchSizePerWorker(int n) {
-            this.batchSizePerWorker = positive("batchSizePerWorker", n);
+            options.batchSizePerWorker = positive("batchSizePerWorker", n);
             return this;
         }
 
         public Builder averagingFrequency(int n) {
-            this.averagingFrequency = positive("averagingFrequency", n);
+            options.averagingFrequency = positive("averagingFrequency", n);
             return this;
         }
 
-        /** Accepted for compatibility; aggregation is always in partition order on the driver. */
+        /** Accepted and ignored (logged): aggregation is always in partition order on the driver. */
         public Builder aggregationDepth(int depth) {
-            positive("aggregationDepth", depth);
+            options.aggregationDepth = positive("aggregationDepth", depth);
             return this;
         }
 
-        /** Accepted for compatibility; a worker's round data is already in memory. */
+        /** Accepted and ignored (logged): a worker's round data is already in memory. */
         public Builder workerPrefetchNumBatches(int n) {
             if (n < 0) {
                 throw new IllegalArgumentException("workerPrefetchNumBatches must be >= 0, was " + n);
             }
+            options.workerPrefetchNumBatches = n;
             return this;
         }
 
         public Builder saveUpdater(boolean save) {
-            this.saveUpdater = save;
+            options.saveUpdater = save;
             return this;
         }
 
-        /** Accepted for compatibility; txtrain lays data out deterministically per round itself. */
+        /** Accepted and ignored (logged): txtrain lays data out deterministically per round itself. */
         public Builder repartionData(Repartition repartition) {
+            options.repartition = java.util.Objects.requireNonNull(repartition, "repartition");
             return this;
         }
 
-        /** Accepted for compatibility; txtrain lays data out deterministically per round itself. */
+        /** Accepted and ignored (logged): txtrain lays data out deterministically per round itself. */
         public Builder repartitionStrategy(RepartitionStrategy strategy) {
+            options.repartitionStrategy = java.util.Objects.requireNonNull(strategy, "repartitionStrategy");
             return this;
         }
 
         /**
          * How each fit caches its input, packed, until the epoch's first round has run, and the epoch's
-         * laid-out data until the epoch ends. Default {@code MEMORY_AND_DISK}.
+         * laid-out data until the epoch ends. Default {@code MEMORY_AND_DISK}; must not be null.
          */
         public Builder storageLevel(StorageLevel level) {
-            this.storageLevel = level;
+            if (level == null) {
+                throw new IllegalArgumentException("storageLevel must not be null: txtrain caches each fit's input"
+                        + " once (e.g. StorageLevel.MEMORY_AND_DISK(), the default)");
+            }
+            options.storageLevel = level;
             return this;
         }
 
-        /** Accepted for compatibility; txtrain always trains directly from the RDD (no export). */
+        /** Accepted and ignored (logged): path RDDs are cached with {@link #storageLevel} like any input. */
+        public Builder storageLevelStreams(StorageLevel level) {
+            options.storageLevelStreams = level;
+            return this;
+        }
+
+        /** Accepted and ignored (logged): txtrain always trains directly from the RDD (no export). */
         public Builder rddTrainingApproach(RDDTrainingApproach approach) {
+            options.rddTrainingApproach = java.util.Objects.requireNonNull(approach, "rddTrainingApproach");
             return this;
         }
 
+        /** Accepted and ignored (logged): txtrain exports no data. */
+        public Builder exportDirectory(String dir) {
+            options.exportDirectory = dir;
+            return this;
+        }
+
+        /**
+         * Accepted only when empty.
+         *
+         * @throws UnsupportedOperationException for any hook (see {@link TransactionalTrainingMaster#addHook})
+         */
+        public Builder trainingHooks(Collection<TrainingHook> hooks) {
+            if (hooks != null && !hooks.isEmpty()) {
+                throw new UnsupportedOperationException(MasterOptions.HOOKS_UNSUPPORTED);
+            }
+            return this;
+        }
+
+        /** As {@link #trainingHooks(Collection)}. */
+        public Builder trainingHooks(TrainingHook... hooks) {
+            return trainingHooks(hooks == null ? null : java.util.Arrays.asList(hooks));
+        }
+
+        /** Seed of the data layout and the workers' random numbers. Default 12345 (DL4J: random). */
         public Builder rngSeed(long seed) {
-            this.rngSeed = seed;
+            options.rngSeed = seed;
             return this;
         }
 
         public Builder collectTrainingStats(boolean collect) {
-            this.collectTrainingStats = collect;
+            options.collectTrainingStats = collect;
             return this;
         }
 
@@ -442,17 +689,21 @@ public final class TransactionalTrainingMaster
 
         /** Any spark.txtrain.* option, overriding the SparkConf. */
         public Builder set(String key, String value) {
-            if (!key.startsWith(TxtrainSettings.PREFIX)) {
-                throw new IllegalArgumentException("txtrain options start with " + TxtrainSettings.PREFIX + ": " + key);
-            }
-            settings.put(key, value);
+            checkKey(key);
+            options.settings.put(key, value);
             return this;
         }
 
+        private static void checkKey(String key) {
+            if (!key.startsWith(TxtrainSettings.PREFIX)) {
+                throw new IllegalArgumentException("txtrain options start with " + TxtrainSettings.PREFIX + ": " + key);
+            }
+        }
+
         public TransactionalTrainingMaster build() {
-            TxtrainSettings.of(settings).validate();
-            FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS));
-            HeapHold.parse(settings.get(TxtrainSettings.HOLD_HEAP));
+            TxtrainSettings.of(options.settings).validate();
+            FaultInjection.parse(options.settings.get(TxtrainSettings.FAIL_TASKS));
+            HeapHold.parse(options.settings.get(TxtrainSettings.HOLD_HEAP));
             return new TransactionalTrainingMaster(this);
         }
 
