@@ -32,6 +32,14 @@ public final class TxtrainSettings {
     public static final String MAX_ATTEMPTS = PREFIX + "round.maxAttempts";
     public static final String EXECUTOR_WAIT = PREFIX + "round.executorWait";
     public static final String ACCEPT_REPLAY_MISMATCH = PREFIX + "replay.acceptMismatch";
+    /** What a replayed round that differs from its record does when the environment changed: continue | fail. */
+    public static final String ON_ENVIRONMENT_CHANGE = PREFIX + "replay.onEnvironmentChange";
+    /** Largest state (parameters and updater, bytes) whose rounds are logged physically; 0 = never. */
+    public static final String PHYSICAL_REDO_MAX_BYTES = PREFIX + "redo.physicalMaxBytes";
+    /** Largest share of a round's time its physical logging may cost before it is paused. */
+    public static final String PHYSICAL_REDO_MAX_SHARE = PREFIX + "redo.physicalMaxShare";
+    /** Test only: facts replacing the executors' measured environment fingerprint (key=value,...). */
+    public static final String TEST_ENVIRONMENT = PREFIX + "test.environment";
     public static final String PERMISSION = PREFIX + "dir.permission";
     public static final String SEGMENT_BYTES = PREFIX + "log.segmentBytes";
     public static final String LEASE_HEARTBEAT = PREFIX + "lease.heartbeat";
@@ -56,7 +64,8 @@ public final class TxtrainSettings {
      */
     public static final Set<String> KEYS = Set.of(DIR, POLICY, RETAIN, MAX_ATTEMPTS, EXECUTOR_WAIT,
             ACCEPT_REPLAY_MISMATCH, PERMISSION, SEGMENT_BYTES, LEASE_HEARTBEAT, LEASE_TIMEOUT, LEASE_ACQUIRE_WAIT,
-            FAIL_TASKS, MONITOR_INTERVAL, MONITOR_WINDOW, MONITOR_GPU, MONITOR_GPU_TIMEOUT,
+            FAIL_TASKS, ON_ENVIRONMENT_CHANGE, PHYSICAL_REDO_MAX_BYTES, PHYSICAL_REDO_MAX_SHARE, TEST_ENVIRONMENT,
+            MONITOR_INTERVAL, MONITOR_WINDOW, MONITOR_GPU, MONITOR_GPU_TIMEOUT,
             AdaptivePolicySettings.OVERHEAD_BUDGET, AdaptivePolicySettings.MTBF_PRIOR,
             AdaptivePolicySettings.MTBF_PRIOR_WEIGHT, AdaptivePolicySettings.BURST_WINDOW,
             AdaptivePolicySettings.MIN_INTERVAL, AdaptivePolicySettings.MAX_INTERVAL, AdaptivePolicySettings.SATURATION,
@@ -89,6 +98,9 @@ public final class TxtrainSettings {
         maxAttempts();
         executorWait();
         acceptReplayMismatch();
+        continueOnEnvironmentChange();
+        physicalRedoMaxBytes();
+        physicalRedoMaxShare();
         core();
         monitorWindow();
         monitorGpu();
@@ -134,6 +146,57 @@ public final class TxtrainSettings {
 
     public boolean acceptReplayMismatch() {
         return bool(ACCEPT_REPLAY_MISMATCH, false);
+    }
+
+    /**
+     * Whether a replayed round whose result differs from its record continues (a change of
+     * lineage is logged) when the environment fingerprint differs: {@code continue} (default) or
+     * {@code fail}. With the same environment a difference always fails, unless
+     * {@link #ACCEPT_REPLAY_MISMATCH} is true.
+     */
+    public boolean continueOnEnvironmentChange() {
+        String s = values.getOrDefault(ON_ENVIRONMENT_CHANGE, "continue").trim();
+        if (s.equalsIgnoreCase("continue") || s.equalsIgnoreCase("fail")) {
+            return s.equalsIgnoreCase("continue");
+        }
+        throw new IllegalArgumentException(ON_ENVIRONMENT_CHANGE + " = '" + s + "': expected continue | fail");
+    }
+
+    /** State size up to which rounds are logged physically: bytes, or with k|m|g; default 0 (off). */
+    public long physicalRedoMaxBytes() {
+        String s = values.get(PHYSICAL_REDO_MAX_BYTES);
+        if (s == null) {
+            return 0;
+        }
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : t.endsWith("g") ? 1L << 30 : 1;
+        try {
+            long v = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // error below
+        }
+        throw new IllegalArgumentException(PHYSICAL_REDO_MAX_BYTES + " = '" + s
+                + "': expected a size >= 0 in bytes, or with k|m|g (e.g. 8m); 0 = off");
+    }
+
+    /** Share of a round's time physical logging may take before it pauses: default 0.1, in (0, 1]. */
+    public double physicalRedoMaxShare() {
+        String s = values.get(PHYSICAL_REDO_MAX_SHARE);
+        if (s == null) {
+            return 0.1;
+        }
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (v > 0 && v <= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // error below
+        }
+        throw new IllegalArgumentException(PHYSICAL_REDO_MAX_SHARE + " = '" + s + "': expected a number in (0, 1]");
     }
 
     /** Executor sampling interval: default 1 s, at least {@link #MIN_MONITOR_INTERVAL}. */

@@ -150,7 +150,13 @@ public final class RecoveryDirectory {
         for (String k : keys) {
             String was = meta.runAttributes().get(k);
             String now = attrs.get(k);
-            if (was == null ? now != null : !was.equals(now)) {
+            if (was == null || now == null) {
+                // added or retired by a txtrain version between the two writers (PROTOCOL.md §6)
+                LOG.info("run attribute {} is {} (written by another txtrain version); not compared", k,
+                        was == null ? "new" : "no longer recorded");
+                continue;
+            }
+            if (!was.equals(now)) {
                 diffs.add(k + " was " + abbreviate(was) + ", now " + abbreviate(now));
             }
         }

@@ -15,9 +15,11 @@ final class RoundResult implements Serializable {
     final long seed;
     final long fitStartMillis;
     final long fitMillis;
+    /** The executor's {@link EnvironmentFingerprint}. */
+    final String environment;
 
     RoundResult(int partition, FlatState params, FlatState updater, double score, long examples, int minibatches,
-                long dataHash, long seed, long fitStartMillis, long fitMillis) {
+                long dataHash, long seed, long fitStartMillis, long fitMillis, String environment) {
         this.partition = partition;
         this.params = params;
         this.updater = updater;
@@ -28,9 +30,10 @@ final class RoundResult implements Serializable {
         this.seed = seed;
         this.fitStartMillis = fitStartMillis;
         this.fitMillis = fitMillis;
+        this.environment = environment;
     }
 
-    static RoundResult empty(int partition, long seed) {
-        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed, 0, 0);
+    static RoundResult empty(int partition, long seed, String environment) {
+        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed, 0, 0, environment);
     }
 }

@@ -21,16 +21,21 @@ final class RoundRunner {
     private final Duration executorWait;
     private final FaultInjection faults;
     private final LongConsumer onAbort;
+    private final String environmentOverride;
     private long abortedRounds;
 
-    /** @param onAbort told the round number of every aborted attempt */
+    /**
+     * @param onAbort             told the round number of every aborted attempt
+     * @param environmentOverride test-only facts replacing the executors' measured environment, or ""
+     */
     RoundRunner(JavaSparkContext sc, int maxAttempts, Duration executorWait, FaultInjection faults,
-                LongConsumer onAbort) {
+                LongConsumer onAbort, String environmentOverride) {
         this.sc = sc;
         this.maxAttempts = maxAttempts;
         this.executorWait = executorWait;
         this.faults = faults;
         this.onAbort = onAbort;
+        this.environmentOverride = environmentOverride;
     }
 
     long abortedRounds() {
@@ -49,7 +54,7 @@ final class RoundRunner {
             try {
                 return data.split(split)
                         .mapPartitionsWithIndex(new RoundTask<>(config, configKey, kind, in, fitter, objectsPerMinibatch,
-                                faults, attempt), true)
+                                faults, attempt, environmentOverride), true)
                         .collect();
             } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
                 SparkException se = sparkCause(e);

@@ -15,7 +15,9 @@ import scala.Tuple2;
 
 /**
  * One worker's part of a round, run as a Spark task: fit this partition's objects, in their
- * permuted order, starting from the round's broadcast state. Deterministic for a given input.
+ * permuted order, starting from the round's broadcast state. Deterministic for a given input and
+ * {@link EnvironmentFingerprint}: the task pins the thread settings that change the bits
+ * ({@link NumericsPinning}) before it fits, whatever the executor's shape.
  */
 final class RoundTask<P extends java.io.Serializable>
         implements Function2<Integer, Iterator<Tuple2<Integer, Placed<P>>>, Iterator<RoundResult>> {
@@ -28,9 +30,11 @@ final class RoundTask<P extends java.io.Serializable>
     private final int objectsPerMinibatch;
     private final FaultInjection faults;
     private final int roundAttempt;
+    private final String environmentOverride;
 
     RoundTask(Broadcast<String> configJson, String configKey, ModelAdapter.Kind kind, Broadcast<RoundInput> input,
-              ObjectFitter<?, P> fitter, int objectsPerMinibatch, FaultInjection faults, int roundAttempt) {
+              ObjectFitter<?, P> fitter, int objectsPerMinibatch, FaultInjection faults, int roundAttempt,
+              String environmentOverride) {
         this.configJson = configJson;
         this.configKey = configKey;
         this.kind = kind;
@@ -39,6 +43,7 @@ final class RoundTask<P extends java.io.Serializable>
         this.objectsPerMinibatch = objectsPerMinibatch;
         this.faults = faults;
         this.roundAttempt = roundAttempt;
+        this.environmentOverride = environmentOverride;
     }
 
     @Override
@@ -50,8 +55,10 @@ final class RoundTask<P extends java.io.Serializable>
         data.forEachRemaining(t -> objects.add(t._2()));
         objects.sort(Comparator.comparingLong(o -> o.position));
         long seed = Seeds.workerSeed(in.rngSeed, in.epoch, in.round, partition);
+        NumericsPinning.pin();
+        String environment = EnvironmentFingerprint.current(environmentOverride);
         if (objects.isEmpty()) {
-            return List.of(RoundResult.empty(partition, seed)).iterator();
+            return List.of(RoundResult.empty(partition, seed, environment)).iterator();
         }
         long dataHash = 0;
         for (Placed<P> o : objects) {
@@ -78,7 +85,7 @@ final class RoundTask<P extends java.io.Serializable>
             }
             return List.of(new RoundResult(partition, model.params(), model.updaterState(), scoreSum / minibatches,
                     examples, minibatches, dataHash, seed, fitStart,
-                    System.currentTimeMillis() - fitStart)).iterator();
+                    System.currentTimeMillis() - fitStart, environment)).iterator();
         } finally {
             WorkerModelCache.release(configKey, model);
         }

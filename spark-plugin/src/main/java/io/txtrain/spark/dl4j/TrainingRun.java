@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.txtrain.core.checkpoint.CheckpointSnapshot;
+import io.txtrain.core.log.LineageChange;
 import io.txtrain.core.log.RecoveryEvent;
 import io.txtrain.core.log.RoundRecord;
 import io.txtrain.core.policy.CheckpointPolicy;
@@ -58,7 +59,10 @@ final class TrainingRun implements AutoCloseable {
     private final TrainingTelemetry telemetry;
     private final AutoCloseable failureSubscription;
     private final PersistOutcomes persists;
-    private final boolean acceptMismatch;
+    private final ReplayVerifier replayVerifier;
+    private final PhysicalRedo physicalRedo;
+    /** True while replayed rounds were skipped for a later round's physical image: params/updater are stale. */
+    private boolean awaitingImage;
     private final Collection<TrainingListener> listeners;
     private RoundTrainingStats stats;
     private java.util.function.BooleanSupplier stopRequested = () -> false;
@@ -81,10 +85,13 @@ final class TrainingRun implements AutoCloseable {
         this.run = run;
         this.listeners = listeners;
         this.runner = new RoundRunner(sc, settings.maxAttempts(), settings.executorWait(),
-                FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted);
+                FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted,
+                java.util.Objects.requireNonNullElse(settings.get(TxtrainSettings.TEST_ENVIRONMENT), ""));
         this.configJson = sc.broadcast(initialConfig);
         this.configKey = StateDigest.hex(StateDigest.of(initialConfig.getBytes(StandardCharsets.UTF_8)));
-        this.acceptMismatch = settings.acceptReplayMismatch();
+        this.replayVerifier = new ReplayVerifier(settings.acceptReplayMismatch(),
+                settings.continueOnEnvironmentChange());
+        this.physicalRedo = new PhysicalRedo(settings.physicalRedoMaxBytes(), settings.physicalRedoMaxShare());
         this.telemetry = telemetry;
         this.persists = persists;
         this.policy = settings.policy(telemetry != TrainingTelemetry.NONE, System.currentTimeMillis());
@@ -105,7 +112,8 @@ final class TrainingRun implements AutoCloseable {
         identity.put("model.kind", model.kind().name());
         identity.put("model.config.sha256", StateDigest.hex(StateDigest.of(config.getBytes(StandardCharsets.UTF_8))));
         identity.put("data.fingerprint", dataFingerprint);
-        identity.put("nd4j.backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName());
+        // The backend and hardware are the environment (each round records it), not the run's identity.
+        identity.put("numerics.pinning", NumericsPinning.DESCRIPTION);
         URI dir = new Path(settings.checkpointDir()).toUri();
         String app = sc.sc().applicationId() + " " + sc.sc().appName();
         TrainingTelemetry telemetry = TelemetryRegistry.current();
@@ -188,7 +196,7 @@ final class TrainingRun implements AutoCloseable {
                         + " rounds when it was started and now has " + splits + "; the data or settings changed");
             }
             for (int split = startSplit; split < splits; split++) {
-                if (stopRequested.getAsBoolean()) {
+                if (!awaitingImage && stopRequested.getAsBoolean()) {
                     throw new TrainingStoppedException(cursor.round());
                 }
                 round(laid, epoch, split, fitter);
@@ -205,6 +213,11 @@ final class TrainingRun implements AutoCloseable {
     private <P extends java.io.Serializable> void round(EpochData<P> data, int epoch, int split,
                                                         ObjectFitter<?, P> fitter) throws IOException {
         long round = cursor.round() + 1;
+        RoundRecord logged = toReplay.get(round);
+        if (logged != null && RoundRecord.REDO_PHYSICAL.equals(logged.attributes().get(RoundRecord.REDO))) {
+            redoPhysically(toReplay.remove(round), epoch, split, data.schedule().splitCount());
+            return;
+        }
         model.setCounters(cursor.iteration(), epoch);
         String lr = model.learningRate();
         RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, round, averaging.rngSeed());
@@ -237,18 +250,32 @@ final class TrainingRun implements AutoCloseable {
         FlatState newParams = FlatState.mean(ps);
         FlatState newUpdater = averaging.saveUpdater() ? FlatState.mean(us) : updater;
         byte[] checksum = StateDigest.of(newParams, newUpdater);
+        RoundRecord committed = toReplay.remove(round);
+        long t1 = System.nanoTime();
+        byte[] image = committed == null && physicalRedo.wanted((long) newParams.bytes().length
+                + newUpdater.bytes().length) ? PhysicalRedo.encode(newParams, newUpdater) : null;
+        Map<String, String> attributes = new HashMap<>(Map.of("workers", Integer.toString(results.size()),
+                "minibatches", Integer.toString(minibatches), RoundRecord.ENVIRONMENT,
+                EnvironmentFingerprint.combine(results.stream().map(r -> r.environment).toList())));
+        if (image != null) {
+            attributes.put(RoundRecord.REDO, RoundRecord.REDO_PHYSICAL);
+        }
         RoundRecord record = new RoundRecord(round, epoch, split, data.schedule().splitCount(), seeds,
                 Map.of("learningRate", lr, "iteration", Integer.toString(cursor.iteration())),
                 String.format("%016x", dataHash), examples, score / ps.size(), checksum, System.currentTimeMillis(),
-                Map.of("workers", Integer.toString(results.size()), "minibatches", Integer.toString(minibatches)));
-        long t1 = System.nanoTime();
-        RoundRecord committed = toReplay.remove(round);
+                attributes);
         if (committed != null) {
-            verifyReplay(committed, record);
+            LineageChange change = replayVerifier.check(committed, record, run.writerEpoch());
+            if (change != null) {
+                run.recordLineage(change); // durable before the new state is used or checkpointed
+            }
         } else {
-            run.commit(record);
+            run.commit(record, image);
         }
         long t2 = System.nanoTime();
+        if (image != null) {
+            physicalRedo.measured(t2 - t1, t2 - t0);
+        }
         params = newParams;
         updater = newUpdater;
         stateChecksum = checksum;
@@ -307,28 +334,47 @@ final class TrainingRun implements AutoCloseable {
         checkpoint();
     }
 
-    private void verifyReplay(RoundRecord committed, RoundRecord redone) {
-        List<String> diffs = new ArrayList<>();
-        if (committed.trainingEpoch() != redone.trainingEpoch() || committed.splitIndex() != redone.splitIndex()) {
-            diffs.add("position: log says epoch " + committed.trainingEpoch() + " split " + committed.splitIndex()
-                    + ", replay is epoch " + redone.trainingEpoch() + " split " + redone.splitIndex());
+    /**
+     * Replays a committed round from its physical redo image, without a Spark job. A round whose
+     * image was superseded by a later round's only advances the position; the state is restored at
+     * the round that holds the image (at the latest at the end of the epoch).
+     */
+    private void redoPhysically(RoundRecord rec, int epoch, int split, int splits) throws IOException {
+        if (rec.trainingEpoch() != epoch || rec.splitIndex() != split) {
+            throw new ReplayMismatchException("replayed round " + rec.round() + " is logged at epoch "
+                    + rec.trainingEpoch() + " split " + rec.splitIndex() + ", but the replay is at epoch " + epoch
+                    + " split " + split + "; the data or settings changed");
         }
-        if (!committed.dataFingerprint().equals(redone.dataFingerprint())) {
-            diffs.add("data fingerprint " + committed.dataFingerprint() + " vs " + redone.dataFingerprint());
+        byte[] image = run.plan().chain().stateImage(rec.round());
+        if (image != null) {
+            FlatState[] state = PhysicalRedo.decode(image);
+            byte[] checksum = StateDigest.of(state[0], state[1]);
+            if (!Arrays.equals(checksum, rec.stateChecksum())) {
+                throw new io.txtrain.core.log.CorruptLogException("the physical redo image of round " + rec.round()
+                        + " in " + run.root() + " has checksum " + StateDigest.hex(checksum) + ", but the round's is "
+                        + rec.stateChecksumHex());
+            }
+            params = state[0];
+            updater = state[1];
+            stateChecksum = checksum;
+            model.setParams(params);
+            model.setUpdaterState(updater);
+            awaitingImage = false;
+        } else {
+            awaitingImage = true;
         }
-        if (!Arrays.equals(committed.stateChecksum(), redone.stateChecksum())) {
-            diffs.add("state checksum " + committed.stateChecksumHex() + " vs " + redone.stateChecksumHex());
+        cursor = cursor.next(epoch, split, splits, Integer.parseInt(rec.attributes().getOrDefault("minibatches", "0")));
+        model.setCounters(cursor.iteration(), epoch);
+        model.setScore(rec.score());
+        LOG.info("replayed round {} (epoch {}, split {}/{}) from its physical redo image{}", rec.round(), epoch,
+                split + 1, splits, image == null ? " (superseded by a later round's)" : ", state "
+                        + rec.stateChecksumHex().substring(0, 12));
+        for (TrainingListener l : listeners) {
+            l.iterationDone(model.model(), cursor.iteration(), epoch);
         }
-        if (diffs.isEmpty()) {
-            return;
+        if (!awaitingImage) {
+            maybeCheckpoint(0, split == splits - 1);
         }
-        String msg = "replayed round " + committed.round() + " does not reproduce its committed result: "
-                + String.join("; ", diffs) + ". Determinism needs the same data, ND4J backend and thread settings.";
-        if (!acceptMismatch) {
-            throw new ReplayMismatchException(msg + " Set " + TxtrainSettings.ACCEPT_REPLAY_MISMATCH
-                    + "=true to continue from the replayed state anyway.");
-        }
-        LOG.warn("{} Continuing ({}=true).", msg, TxtrainSettings.ACCEPT_REPLAY_MISMATCH);
     }
 
     /** The checkpoint of the committed state: one copy of it, taken on this thread. */

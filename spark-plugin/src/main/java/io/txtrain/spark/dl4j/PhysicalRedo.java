@@ -1,0 +1,89 @@
+package io.txtrain.spark.dl4j;
+
+import java.io.ByteArrayOutputStream;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+import io.txtrain.core.codec.PayloadReader;
+import io.txtrain.core.codec.PayloadWriter;
+
+/**
+ * Physical redo (Haerder and Reuter's physical logging): for small states, a round's resulting
+ * parameters and updater state go into the log with its commit record, compressed, so that
+ * recovery restores the round exactly, on any hardware, without a Spark job. Whether a round is
+ * logged physically: its state is at most {@code maxStateBytes}, and the last physically logged
+ * round's extra cost (encode and write) was at most {@code maxShare} of its round time; after a
+ * round over that share, the next {@link #PAUSE_ROUNDS} rounds are logged logically only.
+ */
+final class PhysicalRedo {
+    static final int PAUSE_ROUNDS = 10;
+    private final long maxStateBytes;
+    private final double maxShare;
+    private int pausedFor;
+
+    PhysicalRedo(long maxStateBytes, double maxShare) {
+        this.maxStateBytes = maxStateBytes;
+        this.maxShare = maxShare;
+    }
+
+    /** Whether the next round, whose state takes {@code stateBytes}, is logged physically. */
+    boolean wanted(long stateBytes) {
+        if (pausedFor > 0) {
+            pausedFor--;
+            return false;
+        }
+        return stateBytes > 0 && stateBytes <= maxStateBytes;
+    }
+
+    /** Reports the extra cost of a physically logged round against the round's whole time. */
+    void measured(long extraNanos, long roundNanos) {
+        if (roundNanos > 0 && extraNanos > maxShare * roundNanos) {
+            pausedFor = PAUSE_ROUNDS;
+        }
+    }
+
+    /** The image: both states' exact encodings, deflated. */
+    static byte[] encode(FlatState params, FlatState updater) {
+        byte[] raw = new PayloadWriter().bytes(params.encode()).bytes(updater.encode()).toBytes();
+        Deflater d = new Deflater(Deflater.BEST_SPEED);
+        try {
+            d.setInput(raw);
+            d.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 2 + 64);
+            byte[] buf = new byte[1 << 16];
+            while (!d.finished()) {
+                out.write(buf, 0, d.deflate(buf));
+            }
+            return out.toByteArray();
+        } finally {
+            d.end();
+        }
+    }
+
+    /** {params, updater} from an image. */
+    static FlatState[] decode(byte[] image) {
+        Inflater in = new Inflater();
+        try {
+            in.setInput(image);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(image.length * 2);
+            byte[] buf = new byte[1 << 16];
+            while (!in.finished()) {
+                int n = in.inflate(buf);
+                if (n == 0 && (in.needsInput() || in.needsDictionary())) {
+                    throw new IllegalStateException("physical redo image is truncated");
+                }
+                out.write(buf, 0, n);
+            }
+            PayloadReader r = new PayloadReader(out.toByteArray());
+            FlatState p = FlatState.decode(r.bytes());
+            FlatState u = FlatState.decode(r.bytes());
+            r.end();
+            return new FlatState[] {p, u};
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("physical redo image is damaged: " + e.getMessage(), e);
+        } finally {
+            in.end();
+        }
+    }
+}
