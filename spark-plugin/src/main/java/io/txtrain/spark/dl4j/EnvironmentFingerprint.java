@@ -30,16 +30,35 @@ final class EnvironmentFingerprint {
     }
 
     /**
-     * This JVM's fingerprint, measured after {@link NumericsPinning#pin()}.
+     * Pins this JVM's numerics ({@link NumericsPinning}) and returns its fingerprint.
      *
      * @param override test-only facts replacing measured ones ({@code key=value,...}; empty for none),
-     *                 to simulate a different environment
+     *                 to simulate a different environment; {@code blas.threads=N} really pins N BLAS threads
      */
-    static String current(String override) {
-        return CACHE.computeIfAbsent(override == null ? "" : override, EnvironmentFingerprint::measure);
+    static String pinAndMeasure(String override) {
+        Map<String, String> facts = overrides(override);
+        String blasThreads = facts.remove("blas.threads");
+        NumericsPinning.pin(blasThreads == null ? NumericsPinning.THREADS : Integer.parseInt(blasThreads));
+        return CACHE.computeIfAbsent(override == null ? "" : override, o -> measure(facts));
     }
 
-    private static String measure(String override) {
+    static Map<String, String> overrides(String override) {
+        Map<String, String> facts = new TreeMap<>();
+        if (override == null || override.isBlank()) {
+            return facts;
+        }
+        for (String kv : override.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("spark.txtrain.test.environment = '" + override
+                        + "': expected key=value,...");
+            }
+            facts.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return facts;
+    }
+
+    private static String measure(Map<String, String> overrides) {
         Map<String, String> f = new TreeMap<>();
         f.put("backend", Nd4j.getBackend().getClass().getSimpleName());
         f.put("nd4j", nd4jVersion());
@@ -48,17 +67,8 @@ final class EnvironmentFingerprint {
                 + env.blasMinorVersion() + "." + env.blasPatchVersion());
         f.put("cpu", cpu());
         f.put("arch", System.getProperty("os.arch"));
-        f.put("threads", NumericsPinning.DESCRIPTION);
-        if (!override.isBlank()) {
-            for (String kv : override.split(",")) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("environment override '" + override
-                            + "': expected key=value,...");
-                }
-                f.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-            }
-        }
+        f.put("threads", "blas=" + Nd4j.factory().blas().getMaxThreads() + ",nd4j=" + NumericsPinning.THREADS);
+        f.putAll(overrides);
         StringBuilder b = new StringBuilder();
         f.forEach((k, v) -> b.append(b.length() == 0 ? "" : "; ").append(k).append('=').append(v));
         return b.toString();
@@ -66,8 +76,12 @@ final class EnvironmentFingerprint {
 
     /** The fingerprint of a round from its workers' fingerprints: the one, or all distinct ones joined by " | ". */
     static String combine(List<String> perWorker) {
-        TreeSet<String> distinct = new TreeSet<>(perWorker);
-        distinct.remove(null);
+        TreeSet<String> distinct = new TreeSet<>();
+        for (String e : perWorker) {
+            if (e != null) {
+                distinct.add(e);
+            }
+        }
         return String.join(" | ", distinct);
     }
 

@@ -23,9 +23,18 @@ final class NumericsPinning {
 
     /** Applies the pinned settings to this JVM's ND4J and BLAS; cheap when they are already in force. */
     static void pin() {
+        pin(THREADS);
+    }
+
+    /**
+     * As {@link #pin()}, with {@code blasThreads} BLAS threads: only tests pass another value
+     * (through {@code spark.txtrain.test.environment=blas.threads=N}), to compute in a really
+     * different environment.
+     */
+    static void pin(int blasThreads) {
         var blas = Nd4j.factory().blas();
-        if (blas.getMaxThreads() != THREADS) {
-            blas.setMaxThreads(THREADS);
+        if (blas.getMaxThreads() != blasThreads) {
+            blas.setMaxThreads(blasThreads);
         }
         var env = Nd4j.getEnvironment();
         if (env.maxThreads() != THREADS) {

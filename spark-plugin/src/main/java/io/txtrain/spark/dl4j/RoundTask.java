@@ -55,8 +55,7 @@ final class RoundTask<P extends java.io.Serializable>
         data.forEachRemaining(t -> objects.add(t._2()));
         objects.sort(Comparator.comparingLong(o -> o.position));
         long seed = Seeds.workerSeed(in.rngSeed, in.epoch, in.round, partition);
-        NumericsPinning.pin();
-        String environment = EnvironmentFingerprint.current(environmentOverride);
+        String environment = EnvironmentFingerprint.pinAndMeasure(environmentOverride);
         if (objects.isEmpty()) {
             return List.of(RoundResult.empty(partition, seed, environment)).iterator();
         }
