@@ -93,7 +93,7 @@ final class HtmlReport {
             b.append(IntervalChart.svg(t, time));
         }
         b.append("</section>\n");
-        events(b, t);
+        events(b, t, in.chain() == null ? List.of() : Lineages.of(in.chain()));
         b.append("<p class=\"note\">Times are in ").append(Svg.esc(zone.getId())).append(". Sources: the ROUND_COMMIT")
                 .append(" and RECOVERY records of the log chain").append(roundRange(t))
                 .append(", and the manifests of the published checkpoints. Retention deletes older checkpoints and")
@@ -195,7 +195,7 @@ final class HtmlReport {
                 .append("</span>");
     }
 
-    private static void events(StringBuilder b, RunTimeline t) {
+    private static void events(StringBuilder b, RunTimeline t, List<Lineages.Group> lineage) {
         record Row(long time, String tag, String cls, String text, String detail) {
         }
         List<Row> rows = new ArrayList<>();
@@ -208,6 +208,9 @@ final class HtmlReport {
         for (RunTimeline.Checkpoint c : t.checkpoints()) {
             rows.add(new Row(c.createdMillis(), c.trusted() ? "checkpoint" : "rejected", c.trusted() ? "ckpt" : "bad",
                     "round " + c.round() + ", " + Text.bytes(c.bytes()) + (c.trusted() ? "" : ": " + c.problem()), ""));
+        }
+        for (Lineages.Group g : lineage) {
+            rows.add(new Row(g.timeMillis(), "lineage", "restart", g.summary(), String.join("; ", g.details())));
         }
         rows.sort(Comparator.comparingLong(Row::time));
         b.append("<section class=\"panel\"><h2>Events</h2><table><tr><th>time</th><th>event</th><th>details</th></tr>");
