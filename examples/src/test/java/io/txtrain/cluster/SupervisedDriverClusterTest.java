@@ -47,7 +47,7 @@ class SupervisedDriverClusterTest {
             String nn = fs.getUri().toString();
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(new File("../data/fashion-mnist-subset").getAbsolutePath()),
                     new org.apache.hadoop.fs.Path("/data/fmnist"));
-            String expected = referenceChecksum();
+            String expected = referenceChecksum(EXAMPLE_ARGS);
 
             String ckpt = nn + "/runs/supervised";
             List<String> args = new ArrayList<>(List.of("--deploy-mode", "cluster", "--supervise",
@@ -85,8 +85,8 @@ class SupervisedDriverClusterTest {
         }
     }
 
-    /** The same example, fault-free, in local mode. */
-    private static String referenceChecksum() throws Exception {
+    /** The example with these arguments, fault-free, in local mode. */
+    static String referenceChecksum(String... exampleArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java"));
         for (String o : StandaloneCluster.ADD_OPENS.split(" ")) {
             cmd.add(o);
@@ -94,14 +94,14 @@ class SupervisedDriverClusterTest {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.txtrain.examples.FashionMnistExample",
                 "--data", "../data/fashion-mnist-subset", "--checkpoint-dir",
                 Files.createTempDirectory("reference").toUri().toString()));
-        cmd.addAll(List.of(EXAMPLE_ARGS));
+        cmd.addAll(List.of(exampleArgs));
         Process p = new ProcessBuilder(cmd).redirectError(new File("target/reference.log")).start();
         List<String> out = new String(p.getInputStream().readAllBytes()).lines().toList();
         assertEquals(0, p.waitFor(), "reference run failed: " + out);
         return out.get(out.size() - 1).substring("model sha256=".length());
     }
 
-    private static long awaitCommitted(Configuration conf, String dir, long rounds, int seconds) throws Exception {
+    static long awaitCommitted(Configuration conf, String dir, long rounds, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (System.currentTimeMillis() < deadline) {
             try {
@@ -124,7 +124,7 @@ class SupervisedDriverClusterTest {
                 .findFirst();
     }
 
-    private static Path awaitDriverOutput(Path work, String marker, int seconds) throws Exception {
+    static Path awaitDriverOutput(Path work, String marker, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (System.currentTimeMillis() < deadline) {
             try (Stream<Path> files = Files.walk(work)) {

@@ -6,6 +6,8 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import io.txtrain.core.codec.PayloadReader;
+import io.txtrain.core.log.CorruptLogException;
+import io.txtrain.core.log.RoundRecord;
 import io.txtrain.core.codec.PayloadWriter;
 
 /**
@@ -59,6 +61,34 @@ final class PhysicalRedo {
         } finally {
             d.end();
         }
+    }
+
+    /**
+     * The state a physically logged round restores to, checked against its record: {params,
+     * updater}, or null if the log keeps no image for this round because a later round's supersedes
+     * it (docs/PROTOCOL.md §3.4).
+     *
+     * @throws ReplayMismatchException if the round is logged at another position of the epoch
+     * @throws CorruptLogException     if the image does not restore the record's checksum
+     */
+    static FlatState[] restore(RoundRecord rec, byte[] image, int epoch, int split, Object where)
+            throws CorruptLogException {
+        if (rec.trainingEpoch() != epoch || rec.splitIndex() != split) {
+            throw new ReplayMismatchException("replayed round " + rec.round() + " is logged at epoch "
+                    + rec.trainingEpoch() + " split " + rec.splitIndex() + ", but the replay is at epoch " + epoch
+                    + " split " + split + "; the data or settings changed");
+        }
+        if (image == null) {
+            return null;
+        }
+        FlatState[] state = decode(image);
+        byte[] checksum = StateDigest.of(state[0], state[1]);
+        if (!java.util.Arrays.equals(checksum, rec.stateChecksum())) {
+            throw new CorruptLogException("the physical redo image of round " + rec.round() + " in " + where
+                    + " restores checksum " + StateDigest.hex(checksum) + ", but the round's is "
+                    + rec.stateChecksumHex());
+        }
+        return state;
     }
 
     /** {params, updater} from an image. */

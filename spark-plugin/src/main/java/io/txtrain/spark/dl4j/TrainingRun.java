@@ -340,34 +340,21 @@ final class TrainingRun implements AutoCloseable {
      * the round that holds the image (at the latest at the end of the epoch).
      */
     private void redoPhysically(RoundRecord rec, int epoch, int split, int splits) throws IOException {
-        if (rec.trainingEpoch() != epoch || rec.splitIndex() != split) {
-            throw new ReplayMismatchException("replayed round " + rec.round() + " is logged at epoch "
-                    + rec.trainingEpoch() + " split " + rec.splitIndex() + ", but the replay is at epoch " + epoch
-                    + " split " + split + "; the data or settings changed");
-        }
-        byte[] image = run.plan().chain().stateImage(rec.round());
-        if (image != null) {
-            FlatState[] state = PhysicalRedo.decode(image);
-            byte[] checksum = StateDigest.of(state[0], state[1]);
-            if (!Arrays.equals(checksum, rec.stateChecksum())) {
-                throw new io.txtrain.core.log.CorruptLogException("the physical redo image of round " + rec.round()
-                        + " in " + run.root() + " has checksum " + StateDigest.hex(checksum) + ", but the round's is "
-                        + rec.stateChecksumHex());
-            }
+        FlatState[] state = PhysicalRedo.restore(rec, run.plan().chain().stateImage(rec.round()), epoch, split,
+                run.root());
+        awaitingImage = state == null;
+        if (state != null) {
             params = state[0];
             updater = state[1];
-            stateChecksum = checksum;
+            stateChecksum = rec.stateChecksum();
             model.setParams(params);
             model.setUpdaterState(updater);
-            awaitingImage = false;
-        } else {
-            awaitingImage = true;
         }
         cursor = cursor.next(epoch, split, splits, Integer.parseInt(rec.attributes().getOrDefault("minibatches", "0")));
         model.setCounters(cursor.iteration(), epoch);
         model.setScore(rec.score());
-        LOG.info("replayed round {} (epoch {}, split {}/{}) from its physical redo image{}", rec.round(), epoch,
-                split + 1, splits, image == null ? " (superseded by a later round's)" : ", state "
+        LOG.info("replayed round {} (epoch {}, split {}/{}) from the log's physical redo image{}", rec.round(),
+                epoch, split + 1, splits, awaitingImage ? " (superseded by a later round's)" : ", state "
                         + rec.stateChecksumHex().substring(0, 12));
         for (TrainingListener l : listeners) {
             l.iterationDone(model.model(), cursor.iteration(), epoch);
