@@ -34,6 +34,33 @@ class ResumeAnywhereClusterTest {
     @TempDir
     Path tmp;
 
+    /** The driver's stdout once it printed its checksum; fails at once with the driver's error if it failed. */
+    private static Path awaitDriverEnd(Path work, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < deadline) {
+            try (var files = Files.walk(work)) {
+                for (Path p : files.filter(f -> f.toString().contains("driver-")
+                        && (f.getFileName().toString().equals("stdout") || f.getFileName().toString().equals("stderr")))
+                        .toList()) {
+                    String text = Files.readString(p);
+                    if (p.getFileName().toString().equals("stdout") && text.contains("model sha256=")) {
+                        return p;
+                    }
+                    int at = text.indexOf("Exception in thread \"main\"");
+                    if (at < 0) {
+                        at = text.indexOf("ReplayMismatchException:");
+                    }
+                    if (at >= 0) {
+                        throw new AssertionError("the resubmitted driver failed: "
+                                + text.substring(at, Math.min(text.length(), at + 600)));
+                    }
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no driver finished within " + seconds + " s; see " + work);
+    }
+
     @Test
     void killedEmbeddedRunResumesOnTheStandaloneClusterWithTheSameModel() throws Exception {
         Configuration hconf = new Configuration();
@@ -80,7 +107,7 @@ class ResumeAnywhereClusterTest {
             assertTrue(submit.waitFor(120, TimeUnit.SECONDS) && submit.exitValue() == 0,
                     "spark-submit failed; see " + spark.work());
 
-            Path stdout = SupervisedDriverClusterTest.awaitDriverOutput(spark.work(), "model sha256=", 900);
+            Path stdout = awaitDriverEnd(spark.work(), 900);
             List<String> lines = Files.readAllLines(stdout);
             assertEquals("model sha256=" + expected, lines.get(lines.size() - 1),
                     "killed embedded, resumed on the standalone cluster: the fault-free model");

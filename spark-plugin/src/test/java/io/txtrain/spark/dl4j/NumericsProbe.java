@@ -29,7 +29,8 @@ import io.txtrain.spark.testing.FashionMnist;
  * checksum and the largest parameter difference to the first variant. Run it in child JVMs with
  * different OMP_NUM_THREADS to see what the defaults do (bench/numerics-knobs.sh).
  * Arguments: mlp|cnn, then variants among: default, nd4j=N, master=N, blas=N, helpers=on|off,
- * pinned (txtrain's NumericsPinning), concurrent=N (N tasks fitting at once in this JVM).
+ * workspaces=none|enabled, pinned (txtrain's NumericsPinning), concurrent=N (N tasks fitting at
+ * once in this JVM). Settings accumulate from left to right.
  */
 public final class NumericsProbe {
     public static void main(String[] args) throws Exception {
@@ -43,7 +44,7 @@ public final class NumericsProbe {
             }
             batches.add(ds);
         }
-        MultiLayerConfiguration conf = config(kind);
+        MultiLayerConfiguration[] conf = {config(kind)};
         System.out.printf("env OMP_NUM_THREADS=%s nd4j.maxThreads=%d maxMasterThreads=%d blas=%s/%d helpers=%s%n",
                 System.getenv("OMP_NUM_THREADS"), Nd4j.getEnvironment().maxThreads(),
                 Nd4j.getEnvironment().maxMasterThreads(), Nd4j.factory().blas().getBlasVendor(),
@@ -63,13 +64,20 @@ public final class NumericsProbe {
                 Nd4j.getEnvironment().allowHelpers(v.endsWith("on"));
             } else if (v.equals("pinned")) {
                 NumericsPinning.pin();
+            } else if (v.startsWith("workspaces=")) {
+                var mode = v.endsWith("none") ? org.deeplearning4j.nn.conf.WorkspaceMode.NONE
+                        : org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED;
+                conf[0] = config(kind);
+                conf[0].setTrainingWorkspaceMode(mode);
+                conf[0].setInferenceWorkspaceMode(mode);
             } else if (v.startsWith("concurrent=")) {
                 concurrent = Integer.parseInt(v.substring(11));
             }
             ExecutorService pool = Executors.newFixedThreadPool(concurrent);
             List<Future<float[]>> runs = new ArrayList<>();
             for (int t = 0; t < concurrent; t++) {
-                runs.add(pool.submit((Callable<float[]>) () -> fit(conf, batches)));
+                MultiLayerConfiguration c = conf[0];
+                runs.add(pool.submit((Callable<float[]>) () -> fit(c, batches)));
             }
             List<float[]> results = new ArrayList<>();
             for (Future<float[]> f : runs) {
