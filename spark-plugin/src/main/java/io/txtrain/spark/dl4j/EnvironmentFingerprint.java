@@ -55,6 +55,11 @@ final class EnvironmentFingerprint {
             }
             facts.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
+        String blas = facts.get("blas.threads");
+        if (blas != null && !blas.matches("[1-9][0-9]{0,2}")) {
+            throw new IllegalArgumentException("spark.txtrain.test.environment = '" + override
+                    + "': blas.threads must be a positive integer");
+        }
         return facts;
     }
 

@@ -35,6 +35,7 @@ final class RoundRunner {
         this.executorWait = executorWait;
         this.faults = faults;
         this.onAbort = onAbort;
+        EnvironmentFingerprint.overrides(environmentOverride); // a bad value fails here, not in every task
         this.environmentOverride = environmentOverride;
     }
 
