@@ -45,6 +45,8 @@ final class TrainingRun implements AutoCloseable {
     static final String BLOB_UPDATER = "updater";
     static final String BLOB_CURSOR = "cursor";
     static final String BLOB_CONFIG = "config";
+    /** Identity attributes earlier versions recorded ({@code nd4j.backend}) or did not ({@code numerics.pinning}). */
+    static final java.util.Set<String> VERSIONED_IDENTITY = java.util.Set.of("nd4j.backend", "numerics.pinning");
 
     private final JavaSparkContext sc;
     private final ModelAdapter model;
@@ -124,7 +126,8 @@ final class TrainingRun implements AutoCloseable {
                             ? settings.get(TxtrainSettings.POLICY) : TxtrainSettings.DEFAULT_UNMONITORED_POLICY);
         }
         PersistOutcomes persists = new PersistOutcomes(telemetry);
-        OpenRun run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity, app, persists);
+        OpenRun run = RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(), identity,
+                VERSIONED_IDENTITY, app, persists);
         try {
             TrainingRun t = new TrainingRun(sc, model, averaging, settings, run, listeners, config, telemetry, persists);
             t.restore(run.plan());

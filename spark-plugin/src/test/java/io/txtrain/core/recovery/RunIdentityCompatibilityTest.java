@@ -17,19 +17,21 @@ import io.txtrain.core.log.RoundRecord;
 /**
  * A directory written by an earlier txtrain (identity with {@code nd4j.backend}, without
  * {@code numerics.pinning}, rounds without an environment) resumes under this one; a changed
- * attribute both sides have still fails (docs/PROTOCOL.md §6).
+ * attribute, or any other attribute only one side has, still fails (docs/PROTOCOL.md §6).
  */
 class RunIdentityCompatibilityTest {
     @TempDir
     Path tmp;
 
+    static final java.util.Set<String> VERSIONED = java.util.Set.of("nd4j.backend", "numerics.pinning");
+
     private OpenRun open(Path dir, Map<String, String> identity) throws Exception {
-        return RecoveryDirectory.open(dir.toUri(), new Configuration(), CoreSettings.DEFAULTS, identity, "test",
-                CheckpointListener.NONE);
+        return RecoveryDirectory.open(dir.toUri(), new Configuration(), CoreSettings.DEFAULTS, identity, VERSIONED,
+                "test", CheckpointListener.NONE);
     }
 
     @Test
-    void attributesOnlyOneVersionRecordsAreNotCompared() throws Exception {
+    void versionedAttributesOnlyOneSideRecordsAreNotCompared() throws Exception {
         Path dir = tmp.resolve("old");
         try (OpenRun run = open(dir, Map.of("data.fingerprint", "d1",
                 "nd4j.backend", "org.nd4j.linalg.cpu.nativecpu.CpuBackend"))) {
@@ -41,7 +43,10 @@ class RunIdentityCompatibilityTest {
             assertTrue(run.plan().replay().get(0).attributes().get(RoundRecord.ENVIRONMENT) == null);
         }
         RunMismatchException e = assertThrows(RunMismatchException.class,
-                () -> open(dir, Map.of("data.fingerprint", "d2")));
+                () -> open(dir, Map.of("data.fingerprint", "d2", "numerics.pinning", "blas.threads=1")));
         assertTrue(e.getMessage().contains("data.fingerprint"), e.getMessage());
+        e = assertThrows(RunMismatchException.class, () -> open(dir, Map.of("data.fingerprint", "d1",
+                "numerics.pinning", "blas.threads=1", "seed", "7")));
+        assertTrue(e.getMessage().contains("seed"), "any other new attribute is a mismatch: " + e.getMessage());
     }
 }
