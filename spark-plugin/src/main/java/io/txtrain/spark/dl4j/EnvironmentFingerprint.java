@@ -68,8 +68,12 @@ final class EnvironmentFingerprint {
         f.put("backend", Nd4j.getBackend().getClass().getSimpleName());
         f.put("nd4j", nd4jVersion());
         var env = Nd4j.getEnvironment();
-        f.put("blas", Nd4j.factory().blas().getBlasVendor() + " " + env.blasMajorVersion() + "."
-                + env.blasMinorVersion() + "." + env.blasPatchVersion());
+        String blasVersion = env.blasMajorVersion() + "." + env.blasMinorVersion() + "." + env.blasPatchVersion();
+        if (blasVersion.equals("0.0.0")) { // nd4j-native does not report OpenBLAS's; its JavaCPP preset does
+            blasVersion = javacppVersion(String.valueOf(Nd4j.factory().blas().getBlasVendor()).toLowerCase(
+                    java.util.Locale.ROOT));
+        }
+        f.put("blas", Nd4j.factory().blas().getBlasVendor() + " " + blasVersion);
         f.put("cpu", cpu());
         f.put("arch", System.getProperty("os.arch"));
         f.put("threads", "blas=" + Nd4j.factory().blas().getMaxThreads() + ",nd4j=" + NumericsPinning.THREADS);
@@ -88,6 +92,15 @@ final class EnvironmentFingerprint {
             }
         }
         return String.join(" | ", distinct);
+    }
+
+    private static String javacppVersion(String artifact) {
+        try {
+            String v = org.bytedeco.javacpp.Loader.getVersion("org.bytedeco", artifact);
+            return v == null ? "unknown" : v;
+        } catch (Throwable e) { // JavaCPP absent or unreadable: the version is unknown, not an error
+            return "unknown";
+        }
     }
 
     private static String nd4jVersion() {
