@@ -27,11 +27,11 @@ import io.txtrain.core.recovery.RecoveryPlan;
 /**
  * txtrain deployed as users deploy it: a Spark 3.5 distribution holding only Spark's jars, a
  * standalone Master and two Workers started from it (each its own JVM), HDFS (MiniDFSCluster), and
- * {@code spark-submit --jars txtrain-assembly.jar} with the plugin from {@code --conf}. Both runs end
- * with the model checksum of the same example run embedded in one JVM.
+ * {@code spark-submit --jars txtrain-assembly.jar} with the plugin from {@code --conf}. Every run ends
+ * with the model checksum of the same example run embedded in one JVM, whatever the executors' shape.
  */
 class StandaloneSubmitTest {
-    static final List<String> EXAMPLE_ARGS = List.of("--epochs", "1", "--limit", "1600", "--workers", "2");
+    static final List<String> EXAMPLE_ARGS = List.of("--epochs", "1", "--limit", "3000", "--workers", "2");
     static final String PLUGIN = "spark.plugins=io.txtrain.spark.plugin.TxtrainPlugin";
 
     @TempDir
@@ -114,7 +114,7 @@ class StandaloneSubmitTest {
         driver.destroyForcibly();
         assertTrue(driver.onExit().get(60, TimeUnit.SECONDS) != null);
 
-        Path stdout = awaitDriverOutput(spark.work(), "model sha256=", 900);
+        Path stdout = awaitDriverOutput(spark.work(), "model sha256=", 900, ckpt);
         List<String> lines = Files.readAllLines(stdout);
         assertEquals("model sha256=" + expected, lines.get(lines.size() - 1), "final model equals the embedded run's");
 
@@ -124,6 +124,56 @@ class StandaloneSubmitTest {
         assertTrue(restart.writerEpoch() >= 2 && restart.previousCrashed(), "the Master restarted the driver: " + starts);
         assertTrue(restart.nextRound() > 1 && restart.nextRound() >= atKill,
                 "resumed at round " + restart.nextRound() + ", not from the start (killed after " + atKill + ")");
+    }
+
+    /**
+     * Resume anywhere: the example started embedded ({@code local[2]}, no OMP_NUM_THREADS, as
+     * bin/txtrain-example runs it) with its checkpoints on HDFS, SIGKILLed mid-training, and
+     * resubmitted in cluster mode: its one executor has two cores (both tasks in one JVM) and
+     * OMP_NUM_THREADS=3. It replays the committed rounds without a mismatch and ends with the
+     * embedded run's model.
+     */
+    @Test
+    void killedEmbeddedRunResumesOnTheClusterWithTheSameModel() throws Exception {
+        String ckpt = nn + "/runs/anywhere";
+        List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--data", nn + "/data/fmnist",
+                "--checkpoint-dir", ckpt));
+        args.addAll(EXAMPLE_ARGS);
+        ProcessBuilder pb = new ProcessBuilder(dist.plainJava("io.txtrain.examples.FashionMnistExample",
+                List.of(SparkDistribution.ASSEMBLY.toString(), SparkDistribution.EXAMPLES.toString()), args))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("anywhere-embedded.log").toFile());
+        pb.environment().remove("OMP_NUM_THREADS");
+        Process embedded = pb.start();
+        long atKill = awaitCommitted(ckpt, 3, 600);
+        embedded.destroyForcibly();
+        assertTrue(embedded.waitFor(60, TimeUnit.SECONDS));
+        RecoveryPlan killed = RecoveryDirectory.inspect(java.net.URI.create(ckpt), hconf);
+        assertTrue(killed.lastCommittedRound() < 10, "killed before the end: " + killed.lastCommittedRound());
+
+        List<String> submitArgs = new ArrayList<>(List.of("--deploy-mode", "cluster",
+                "--class", "io.txtrain.examples.FashionMnistExample",
+                "--jars", SparkDistribution.ASSEMBLY.toString(),
+                "--driver-memory", "1g", "--executor-memory", "1g",
+                "--conf", "spark.cores.max=2", "--conf", "spark.executor.cores=2",
+                "--conf", "spark.driver.extraJavaOptions=" + SparkDistribution.ADD_OPENS,
+                "--conf", "spark.executorEnv.OMP_NUM_THREADS=3",
+                SparkDistribution.EXAMPLES.toString(),
+                "--data", nn + "/data/fmnist", "--checkpoint-dir", ckpt));
+        submitArgs.addAll(EXAMPLE_ARGS);
+        Process submit = spark.submit("anywhere-submit", submitArgs);
+        assertTrue(submit.waitFor(120, TimeUnit.SECONDS) && submit.exitValue() == 0,
+                "spark-submit failed; see " + spark.work());
+        Path stdout = awaitDriverOutput(spark.work(), "model sha256=", 900, ckpt);
+        List<String> lines = Files.readAllLines(stdout);
+        assertEquals("model sha256=" + expected, lines.get(lines.size() - 1),
+                "killed embedded, resumed on the standalone cluster: the fault-free model");
+
+        RecoveryPlan plan = RecoveryDirectory.inspect(java.net.URI.create(ckpt), hconf);
+        List<RecoveryEvent> starts = plan.chain().recoveries();
+        RecoveryEvent resume = starts.get(starts.size() - 1);
+        assertTrue(resume.previousCrashed() && resume.nextRound() > atKill - 1 && resume.replayedRounds() > 0,
+                "resumed after the crash, replaying committed rounds: " + starts);
+        assertTrue(plan.chain().lineage().isEmpty(), "same bits, no change of lineage");
     }
 
     /** The same example, fault-free, embedded (local[2]) in one JVM with the same jars. */
@@ -165,13 +215,15 @@ class StandaloneSubmitTest {
                 .findFirst();
     }
 
-    private static Path awaitDriverOutput(Path work, String marker, int seconds) throws Exception {
+    /** The stdout of the cluster-mode driver of {@code ckpt} once it printed {@code marker}. */
+    private static Path awaitDriverOutput(Path work, String marker, int seconds, String ckpt) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (System.currentTimeMillis() < deadline) {
             try (Stream<Path> files = Files.walk(work)) {
                 for (Path p : files.filter(f -> f.getFileName().toString().equals("stdout")
                         && f.toString().contains("driver-")).toList()) {
-                    if (Files.readString(p).contains(marker)) {
+                    String text = Files.readString(p);
+                    if (text.contains(marker) && text.contains(ckpt)) {
                         return p;
                     }
                 }

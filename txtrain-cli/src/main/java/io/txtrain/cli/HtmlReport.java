@@ -105,7 +105,7 @@ final class HtmlReport {
             item(b, "var(--ckpt)", "checkpoint taken for a notice");
             b.append("</div>").append(HazardChart.svg(t, time)).append("</section>\n");
         }
-        events(b, t);
+        events(b, t, in.chain() == null ? List.of() : Lineages.of(in.chain()));
         b.append("<p class=\"note\">Times are in ").append(Svg.esc(zone.getId())).append(". Sources: the ROUND_COMMIT")
                 .append(" and RECOVERY records of the log chain").append(roundRange(t))
                 .append(", the run's compact history (history/: the rounds and starts of log segments that retention")
@@ -208,7 +208,7 @@ final class HtmlReport {
                 .append("</span>");
     }
 
-    private static void events(StringBuilder b, RunTimeline t) {
+    private static void events(StringBuilder b, RunTimeline t, List<Lineages.Group> lineage) {
         record Row(long time, String tag, String cls, String text, String detail) {
         }
         List<Row> rows = new ArrayList<>();
@@ -249,6 +249,9 @@ final class HtmlReport {
             rows.add(new Row(top.timeMillis(), "hazard peak", "notice", String.format(Locale.ROOT,
                     "hazard x%.2f at round %d: %s", top.factor(), top.round(), top.signal()),
                     String.format(Locale.ROOT, "checkpoint interval %.1f s", top.intervalSeconds())));
+        }
+        for (Lineages.Group g : lineage) {
+            rows.add(new Row(g.timeMillis(), "lineage", "restart", g.summary(), String.join("; ", g.details())));
         }
         rows.sort(Comparator.comparingLong(Row::time));
         b.append("<section class=\"panel\"><h2>Events</h2><table><tr><th>time</th><th>event</th><th>details</th></tr>");

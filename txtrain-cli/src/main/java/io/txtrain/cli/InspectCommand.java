@@ -70,6 +70,7 @@ final class InspectCommand implements Command {
         segments(in, out);
         lease(in, now, out);
         recoveries(in, out);
+        lineage(in, out);
         failures(in, out);
         return in.planError() == null && in.formatError() == null ? OK : PROBLEM;
     }
@@ -189,6 +190,24 @@ final class InspectCommand implements Command {
         for (RunTimeline.Start s : all.subList(Math.max(0, all.size() - RECENT), all.size())) {
             out.println("  " + Text.time(s.event().timeMillis()) + "  epoch " + s.event().writerEpoch() + "  "
                     + s.describe());
+        }
+    }
+
+    private static void lineage(RunInspection in, PrintStream out) {
+        if (in.chain() == null) {
+            return;
+        }
+        String env = Lineages.currentEnvironment(in.chain());
+        List<Lineages.Group> groups = Lineages.of(in.chain());
+        out.println();
+        out.println("environment: " + (env == null ? "not recorded in the log" : env));
+        out.println("lineage: " + (groups.isEmpty() ? "one (no round's result was ever replaced)"
+                : Text.plural(groups.size(), "change", "changes")));
+        for (Lineages.Group g : groups) {
+            out.println("  " + Text.time(g.timeMillis()) + "  " + g.summary());
+            for (String d : g.details()) {
+                out.println("      " + d);
+            }
         }
     }
 

@@ -41,6 +41,10 @@ public final class TxtrainSettings {
     public static final String MONITOR_WINDOW = TxtrainConfig.MONITOR_WINDOW.key();
     public static final String MONITOR_GPU = TxtrainConfig.MONITOR_GPU.key();
     public static final String MONITOR_GPU_TIMEOUT = TxtrainConfig.MONITOR_GPU_TIMEOUT.key();
+    public static final String ON_ENVIRONMENT_CHANGE = TxtrainConfig.ON_ENVIRONMENT_CHANGE.key();
+    public static final String PHYSICAL_REDO_MAX_BYTES = TxtrainConfig.PHYSICAL_REDO_MAX_BYTES.key();
+    public static final String PHYSICAL_REDO_MAX_SHARE = TxtrainConfig.PHYSICAL_REDO_MAX_SHARE.key();
+    public static final String TEST_ENVIRONMENT = TxtrainConfig.TEST_ENVIRONMENT.key();
     public static final String MONITOR_NOTICES = TxtrainConfig.MONITOR_NOTICES.key();
     public static final String HOLD_HEAP = TxtrainConfig.HOLD_HEAP.key();
     public static final String DEFAULT_UNMONITORED_POLICY = "every-rounds:10";
@@ -84,6 +88,9 @@ public final class TxtrainSettings {
         monitorGpuTimeout();
         monitorNotices();
         io.txtrain.core.policy.HazardSettings.fromConf(values);
+        continueOnEnvironmentChange();
+        physicalRedoMaxBytes();
+        physicalRedoMaxShare();
         return this;
     }
 
@@ -148,6 +155,26 @@ public final class TxtrainSettings {
     /** Whether executors probe GPUs with nvidia-smi: default true. */
     public boolean monitorGpu() {
         return TxtrainConfig.MONITOR_GPU.get(values);
+    }
+
+    /**
+     * Whether a replayed round whose result differs from its record continues (a change of
+     * lineage is logged) when the environment fingerprint differs: {@code continue} (default) or
+     * {@code fail}. With the same environment a difference always fails, unless
+     * {@link #ACCEPT_REPLAY_MISMATCH} is true.
+     */
+    public boolean continueOnEnvironmentChange() {
+        return TxtrainConfig.ON_ENVIRONMENT_CHANGE.get(values).equalsIgnoreCase("continue");
+    }
+
+    /** State size up to which rounds are logged physically, in bytes; default 0 (off). */
+    public long physicalRedoMaxBytes() {
+        return TxtrainConfig.PHYSICAL_REDO_MAX_BYTES.get(values);
+    }
+
+    /** Share of a round's time physical logging may take before it pauses: default 0.1, in (0, 1]. */
+    public double physicalRedoMaxShare() {
+        return TxtrainConfig.PHYSICAL_REDO_MAX_SHARE.get(values);
     }
 
     /** Whether executors announce that they are going away: default true. */

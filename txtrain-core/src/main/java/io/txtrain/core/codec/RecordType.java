@@ -2,7 +2,8 @@ package io.txtrain.core.codec;
 
 /** Frame record types of format version 1 (docs/PROTOCOL.md §2). Codes are stable on disk. */
 public enum RecordType {
-    META(1), SEGMENT_HEADER(2), ROUND_COMMIT(3), RECOVERY(4), MANIFEST(5), LEASE(6), HISTORY(9);
+    META(1), SEGMENT_HEADER(2), ROUND_COMMIT(3), RECOVERY(4), MANIFEST(5), LEASE(6), LINEAGE(7), ROUND_STATE(8),
+    HISTORY(9);
 
     private final int code;
 

@@ -94,6 +94,23 @@ public final class TxtrainConfig {
             .section(ROUNDS_SECTION).doc("Continue when a replayed round does not reproduce its logged checksum.")
             .bool(false);
 
+    public static final ConfigEntry<String> ON_ENVIRONMENT_CHANGE = conf(PREFIX + "replay.onEnvironmentChange")
+            .section(ROUNDS_SECTION)
+            .doc("What a replayed round that differs from its record does when the numeric environment changed"
+                    + " (CPU, BLAS, ND4J backend): continue records a change of lineage and goes on; fail stops."
+                    + " In the same environment a difference always fails, unless replay.acceptMismatch.")
+            .string("continue | fail", s -> s.equalsIgnoreCase("continue") || s.equalsIgnoreCase("fail"), "continue",
+                    "continue");
+    public static final ConfigEntry<Long> PHYSICAL_REDO_MAX_BYTES = conf(PREFIX + "redo.physicalMaxBytes")
+            .section(ROUNDS_SECTION)
+            .doc("Largest state (parameters and updater) whose rounds are also logged physically, so recovery"
+                    + " restores them without Spark jobs and exactly on any hardware; 0 = never.")
+            .bytesAtLeast(0, 0L, "0");
+    public static final ConfigEntry<Double> PHYSICAL_REDO_MAX_SHARE = conf(PREFIX + "redo.physicalMaxShare")
+            .section(ROUNDS_SECTION)
+            .doc("Largest share of a round's time its physical logging may cost before it pauses for 10 rounds.")
+            .number("a number in (0, 1]", v -> v > 0 && v <= 1, 0.1);
+
     // --- writer lease
     public static final ConfigEntry<Duration> LEASE_HEARTBEAT = conf(PREFIX + "lease.heartbeat").section(LEASE_SECTION)
             .doc("How often the driver refreshes its lease.")
@@ -162,6 +179,9 @@ public final class TxtrainConfig {
     public static final ConfigEntry<String> FAIL_TASKS = conf(PREFIX + "test.failTasks").internal()
             .doc("Makes matching task attempts throw: round:partition:taskAttempt[@roundAttempt],...")
             .string("round:partition:taskAttempt[@roundAttempt],...", s -> true, null, "3:1:0");
+    public static final ConfigEntry<String> TEST_ENVIRONMENT = conf(PREFIX + "test.environment").internal()
+            .doc("Facts replacing the executors' measured environment fingerprint (key=value,...).")
+            .string("key=value,...", s -> true, null, "cpu=other");
     public static final ConfigEntry<String> HOLD_HEAP = conf(PREFIX + "test.holdHeap").internal()
             .doc("Executors hold heap during chosen rounds: firstRound-lastRound:fraction of the heap limit.")
             .string("firstRound-lastRound:fraction", s -> true, null, "4-9:0.5");

@@ -241,6 +241,8 @@ public final class DirectoryVerifier {
                         expected = r.round() + 1;
                     }
                     case RECOVERY -> RecoveryEvent.decode(f.payload());
+                    case LINEAGE -> io.txtrain.core.log.LineageChange.decode(f.payload());
+                    case ROUND_STATE -> io.txtrain.core.log.RoundStateChunk.decode(f.payload());
                     default -> problem(p, f.offset(), "unexpected " + f.type() + " record in a log segment");
                 }
             } catch (MalformedPayloadException e) {

@@ -1,6 +1,7 @@
 package io.txtrain.core.log;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The trusted content of a log (docs/PROTOCOL.md §3.2).
@@ -12,12 +13,27 @@ import java.util.List;
  * @param headValidLength length of the head's valid prefix (0 if there is no segment)
  * @param maxEpoch       highest writer epoch seen on any segment, on or off the chain
  * @param orphans        segments not on the chain (written by fenced-out writers)
+ * @param lineage        changes of lineage, oldest first (§3.3); {@code rounds} already carries their new checksums
+ * @param stateImages    physical redo images (§3.4) by round: for each run of consecutive rounds that have
+ *                       one, only the last round's and those of the last rounds of epochs (the others are
+ *                       superseded by a later one)
  */
 public record LogChain(List<String> segments, List<Long> segmentFirstRounds, List<RoundRecord> rounds,
-                       List<RecoveryEvent> recoveries, long headValidLength, long maxEpoch, List<String> orphans) {
+                       List<RecoveryEvent> recoveries, long headValidLength, long maxEpoch, List<String> orphans,
+                       List<LineageChange> lineage, Map<Long, byte[]> stateImages) {
+
+    public LogChain(List<String> segments, List<Long> segmentFirstRounds, List<RoundRecord> rounds,
+                    List<RecoveryEvent> recoveries, long headValidLength, long maxEpoch, List<String> orphans) {
+        this(segments, segmentFirstRounds, rounds, recoveries, headValidLength, maxEpoch, orphans, List.of(), Map.of());
+    }
 
     public static LogChain empty() {
         return new LogChain(List.of(), List.of(), List.of(), List.of(), 0, 0, List.of());
+    }
+
+    /** The physical redo image of round {@code r}, or null if the log holds none (or a later round's supersedes it). */
+    public byte[] stateImage(long r) {
+        return stateImages.get(r);
     }
 
     public boolean isEmpty() {

@@ -7,7 +7,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -86,17 +88,18 @@ public final class LogChainReader {
 
         List<String> segments = new ArrayList<>(chain);
         List<Long> firstRounds = new ArrayList<>();
-        List<RoundRecord> rounds = new ArrayList<>();
-        List<RecoveryEvent> recoveries = new ArrayList<>();
+        Content c = new Content();
         long headValid = 0;
         List<Long> limitList = new ArrayList<>(limits);
         for (int i = 0; i < segments.size(); i++) {
             String seg = segments.get(i);
             long trusted = limitList.get(i);
-            headValid = readSegment(seg, trusted, firstRounds, rounds, recoveries);
+            c.pending.clear(); // chunks whose round was never committed
+            headValid = readSegment(seg, trusted, firstRounds, c);
         }
-        return new LogChain(List.copyOf(segments), List.copyOf(firstRounds), List.copyOf(rounds),
-                List.copyOf(recoveries), headValid, maxEpoch, List.copyOf(orphans));
+        return new LogChain(List.copyOf(segments), List.copyOf(firstRounds), List.copyOf(c.rounds),
+                List.copyOf(c.recoveries), headValid, maxEpoch, List.copyOf(orphans), List.copyOf(c.lineage),
+                Map.copyOf(c.images));
     }
 
     private SegmentHeader readHeader(String name) throws IOException {
@@ -134,8 +137,8 @@ public final class LogChainReader {
     }
 
     /** Reads one segment; returns the length of its valid part. */
-    private long readSegment(String name, long trusted, List<Long> firstRounds, List<RoundRecord> rounds,
-                             List<RecoveryEvent> recoveries) throws IOException {
+    private long readSegment(String name, long trusted, List<Long> firstRounds, Content c) throws IOException {
+        List<RoundRecord> rounds = c.rounds;
         Path p = new Path(layout.logDir(), name);
         boolean isHead = trusted < 0;
         long limit = isHead ? fs.visibleLength(p) : trusted; // the head may still be open for writing
@@ -163,7 +166,7 @@ public final class LogChainReader {
                     return reader.position();
                 }
                 try {
-                    accept(p, f, at == 0, rounds, recoveries);
+                    accept(p, f, at == 0, c);
                 } catch (MalformedPayloadException e) {
                     throw new CorruptLogException(p + ": record at offset " + at + ": " + e.getMessage(), e);
                 }
@@ -171,8 +174,8 @@ public final class LogChainReader {
         }
     }
 
-    private static void accept(Path p, Frame f, boolean first, List<RoundRecord> rounds,
-                               List<RecoveryEvent> recoveries) throws CorruptLogException {
+    private static void accept(Path p, Frame f, boolean first, Content c) throws CorruptLogException {
+        List<RoundRecord> rounds = c.rounds;
         if (first != (f.type() == RecordType.SEGMENT_HEADER)) {
             throw new CorruptLogException(p + ": unexpected " + f.type() + " record at offset " + f.offset());
         }
@@ -186,9 +189,80 @@ public final class LogChainReader {
                             + ", expected round " + expected);
                 }
                 rounds.add(r);
+                c.committed(r.round());
             }
-            case RECOVERY -> recoveries.add(RecoveryEvent.decode(f.payload()));
+            case RECOVERY -> c.recoveries.add(RecoveryEvent.decode(f.payload()));
+            case ROUND_STATE -> c.pending.add(RoundStateChunk.decode(f.payload()));
+            case LINEAGE -> c.lineage(p, f, LineageChange.decode(f.payload()));
             default -> throw new CorruptLogException(p + ": unexpected " + f.type() + " record at offset " + f.offset());
+        }
+    }
+
+    /** What the chain's segments hold, read in order. */
+    private static final class Content {
+        final List<RoundRecord> rounds = new ArrayList<>();
+        final List<RecoveryEvent> recoveries = new ArrayList<>();
+        final List<LineageChange> lineage = new ArrayList<>();
+        final Map<Long, byte[]> images = new HashMap<>();
+        /** State chunks read since the last commit; they belong to the next committed round. */
+        final List<RoundStateChunk> pending = new ArrayList<>();
+
+        /** Attaches the pending image to round r if it is complete; r's image supersedes r-1's within an epoch. */
+        void committed(long r) {
+            List<RoundStateChunk> mine = new ArrayList<>();
+            for (RoundStateChunk k : pending) {
+                if (k.round() == r) {
+                    mine.add(k);
+                }
+            }
+            pending.clear();
+            if (mine.isEmpty() || mine.size() != mine.get(0).count()) {
+                return;
+            }
+            mine.sort(Comparator.comparingInt(RoundStateChunk::index));
+            int total = 0;
+            for (int i = 0; i < mine.size(); i++) {
+                if (mine.get(i).index() != i) {
+                    return;
+                }
+                total += mine.get(i).data().length;
+            }
+            byte[] image = new byte[total];
+            int at = 0;
+            for (RoundStateChunk k : mine) {
+                System.arraycopy(k.data(), 0, image, at, k.data().length);
+                at += k.data().length;
+            }
+            RoundRecord prev = rounds.size() >= 2 ? rounds.get(rounds.size() - 2) : null;
+            if (prev != null && prev.splitIndex() != prev.splitCount() - 1) {
+                images.remove(r - 1); // superseded, except at the end of an epoch, where a trainer returns to its caller
+            }
+            images.put(r, image);
+        }
+
+        /** From now on, the round carries the change's new checksum and environment. */
+        void lineage(Path p, Frame f, LineageChange change) throws CorruptLogException {
+            lineage.add(change);
+            if (rounds.isEmpty() || change.round() < rounds.get(0).round()) {
+                return; // that round's segment was truncated: a checkpoint covers it
+            }
+            long last = rounds.get(rounds.size() - 1).round();
+            if (change.round() > last) {
+                throw new CorruptLogException(p + ": lineage record at offset " + f.offset() + " is for round "
+                        + change.round() + ", which is not committed (last committed round " + last + ")");
+            }
+            int i = (int) (change.round() - rounds.get(0).round());
+            RoundRecord r = rounds.get(i);
+            if (!java.util.Arrays.equals(r.stateChecksum(), change.oldChecksum())) {
+                throw new CorruptLogException(p + ": lineage record at offset " + f.offset() + " changes round "
+                        + change.round() + " from checksum " + change.oldChecksumHex() + ", but the round's checksum is "
+                        + r.stateChecksumHex());
+            }
+            Map<String, String> attrs = new HashMap<>(r.attributes());
+            attrs.put(RoundRecord.ENVIRONMENT, change.newEnvironment());
+            rounds.set(i, new RoundRecord(r.round(), r.trainingEpoch(), r.splitIndex(), r.splitCount(), r.seeds(),
+                    r.hyperparameters(), r.dataFingerprint(), r.exampleCount(), r.score(), change.newChecksum(),
+                    r.commitTimeMillis(), attrs));
         }
     }
 

@@ -77,12 +77,61 @@ public final class RoundLogWriter implements AutoCloseable {
      * @throws FencedException if another writer took over; the commit is then not trusted
      */
     public void commit(RoundRecord record) throws IOException {
+        commit(record, null);
+    }
+
+    /**
+     * Durably commits a round together with its physical redo image (docs/PROTOCOL.md §3.4): the
+     * image's chunks precede the commit record and are synced with it, so a committed round has its
+     * whole image or (after a crash inside the append) is not committed at all.
+     *
+     * @param stateImage the round's resulting state in the trainer's encoding, or null for none
+     */
+    public void commit(RoundRecord record, byte[] stateImage) throws IOException {
         if (record.round() != nextRound) {
             throw new IllegalArgumentException("round " + record.round() + " committed out of order; expected "
                     + nextRound);
         }
+        appendSynced(imageFrames(record.round(), stateImage),
+                FrameCodec.encode(RecordType.ROUND_COMMIT, record.encode()));
+        nextRound++;
+        if (active.position() >= segmentBytes) {
+            roll();
+        }
+    }
+
+    /**
+     * Durably records that a committed round's re-execution is its new result (§3.3). Returns after
+     * the sync and the fence check, like {@link #commit}.
+     */
+    public void recordLineage(LineageChange change) throws IOException {
+        if (change.round() >= nextRound) {
+            throw new IllegalArgumentException("lineage change for round " + change.round()
+                    + ", which is not committed");
+        }
+        appendSynced(List.of(), FrameCodec.encode(RecordType.LINEAGE, change.encode()));
+    }
+
+    private static List<byte[]> imageFrames(long round, byte[] image) {
+        if (image == null) {
+            return List.of();
+        }
+        int count = Math.max(1, (image.length + RoundStateChunk.MAX_CHUNK - 1) / RoundStateChunk.MAX_CHUNK);
+        List<byte[]> frames = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int from = i * RoundStateChunk.MAX_CHUNK;
+            byte[] part = java.util.Arrays.copyOfRange(image, from, Math.min(image.length, from + RoundStateChunk.MAX_CHUNK));
+            frames.add(FrameCodec.encode(RecordType.ROUND_STATE, new RoundStateChunk(round, i, count, part).encode()));
+        }
+        return frames;
+    }
+
+    private void appendSynced(List<byte[]> before, byte[] last) throws IOException {
         try {
-            active.write(FrameCodec.encode(RecordType.ROUND_COMMIT, record.encode()));
+            for (byte[] f : before) {
+                active.write(f);
+            }
+            active.write(last);
             active.sync();
         } catch (IOException e) {
             // On HDFS a takeover revokes this writer's lease on the segment (recoverLease), so the
@@ -98,10 +147,6 @@ public final class RoundLogWriter implements AutoCloseable {
             throw e;
         }
         fence.check(); // after the sync: a takeover that started earlier cannot have missed it
-        nextRound++;
-        if (active.position() >= segmentBytes) {
-            roll();
-        }
     }
 
     /**

@@ -30,6 +30,12 @@ public record RoundRecord(long round, int trainingEpoch, int splitIndex, int spl
                           double score, byte[] stateChecksum, long commitTimeMillis,
                           Map<String, String> attributes) {
 
+    /** Attribute: the environment fingerprint the round's result was computed in (absent in older logs). */
+    public static final String ENVIRONMENT = "environment";
+    /** Attribute: "physical" when the log holds the round's resulting state (§3.4). */
+    public static final String REDO = "redo";
+    public static final String REDO_PHYSICAL = "physical";
+
     public RoundRecord {
         if (round < 1) {
             throw new IllegalArgumentException("round must be >= 1, was " + round);

@@ -51,6 +51,16 @@ public final class OpenRun implements AutoCloseable {
         log.commit(record);
     }
 
+    /** Commits a round with its physical redo image; see {@link RoundLogWriter#commit(RoundRecord, byte[])}. */
+    public void commit(RoundRecord record, byte[] stateImage) throws IOException {
+        log.commit(record, stateImage);
+    }
+
+    /** Records a change of lineage durably; see {@link RoundLogWriter#recordLineage}. */
+    public void recordLineage(io.txtrain.core.log.LineageChange change) throws IOException {
+        log.recordLineage(change);
+    }
+
     /** Snapshot on this thread, copying the blobs; see {@link CheckpointWriter#snapshot}. */
     public CheckpointSnapshot snapshot(long round, byte[] stateChecksum, Map<String, byte[]> blobs) {
         requireCommitted(round);

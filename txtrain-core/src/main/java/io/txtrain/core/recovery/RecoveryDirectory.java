@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.hadoop.conf.Configuration;
@@ -47,6 +48,17 @@ public final class RecoveryDirectory {
      */
     public static OpenRun open(URI dir, Configuration conf, CoreSettings settings, Map<String, String> runAttributes,
                                String application, CheckpointListener listener) throws IOException {
+        return open(dir, conf, settings, runAttributes, Set.of(), application, listener);
+    }
+
+    /**
+     * As {@link #open(URI, Configuration, CoreSettings, Map, String, CheckpointListener)}, where the
+     * attributes named in {@code versioned} were added or retired by a version of the trainer: one
+     * of them that only the directory or only {@code runAttributes} has is not a mismatch (§6).
+     */
+    public static OpenRun open(URI dir, Configuration conf, CoreSettings settings, Map<String, String> runAttributes,
+                               Set<String> versioned, String application, CheckpointListener listener)
+            throws IOException {
         DurableFs fs = DurableFs.forUri(dir, conf);
         Path root = fs.qualify(new Path(dir));
         DirLayout layout = new DirLayout(root);
@@ -61,7 +73,7 @@ public final class RecoveryDirectory {
         CheckpointStore store = new CheckpointStore(fs, layout);
         WriterLease lease = WriterLease.acquire(fs, layout, settings.lease(), application, 0);
         try {
-            checkFormat(fs, layout, runAttributes);
+            checkFormat(fs, layout, runAttributes, versioned);
             if (lease.previous() != null) {
                 String head = logReader.read().head();
                 if (!head.isEmpty()) {
@@ -152,7 +164,8 @@ public final class RecoveryDirectory {
         }
     }
 
-    private static void checkFormat(DurableFs fs, DirLayout layout, Map<String, String> attrs) throws IOException {
+    private static void checkFormat(DurableFs fs, DirLayout layout, Map<String, String> attrs, Set<String> versioned)
+            throws IOException {
         if (!fs.exists(layout.format())) {
             FormatMeta meta = new FormatMeta(System.currentTimeMillis(), attrs);
             fs.writeAtomically(layout.format(), FrameCodec.encode(RecordType.META, meta.encode()));
@@ -165,6 +178,12 @@ public final class RecoveryDirectory {
         for (String k : keys) {
             String was = meta.runAttributes().get(k);
             String now = attrs.get(k);
+            if ((was == null || now == null) && versioned.contains(k)) {
+                // added or retired by a txtrain version between the two writers (PROTOCOL.md §6)
+                LOG.info("run attribute {} is {} (written by another txtrain version); not compared", k,
+                        was == null ? "new" : "no longer recorded");
+                continue;
+            }
             if (was == null ? now != null : !was.equals(now)) {
                 diffs.add(k + " was " + abbreviate(was) + ", now " + abbreviate(now));
             }

@@ -22,10 +22,12 @@ final class RoundResult implements Serializable {
     /** Duration and example count of each minibatch fit, in order (ms). */
     final long[] minibatchMillis;
     final long[] minibatchExamples;
+    /** The executor's {@link EnvironmentFingerprint}. */
+    final String environment;
 
     RoundResult(int partition, FlatState params, FlatState updater, double score, long examples, int minibatches,
                 long dataHash, long seed, long fitStartMillis, long fitMillis, long taskStartMillis, long dataMillis,
-                long initMillis, long[] minibatchMillis, long[] minibatchExamples) {
+                long initMillis, long[] minibatchMillis, long[] minibatchExamples, String environment) {
         this.partition = partition;
         this.params = params;
         this.updater = updater;
@@ -41,9 +43,11 @@ final class RoundResult implements Serializable {
         this.initMillis = initMillis;
         this.minibatchMillis = minibatchMillis;
         this.minibatchExamples = minibatchExamples;
+        this.environment = environment;
     }
 
-    static RoundResult empty(int partition, long seed) {
-        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed, 0, 0, 0, 0, 0, new long[0], new long[0]);
+    static RoundResult empty(int partition, long seed, String environment) {
+        return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed, 0, 0, 0, 0, 0, new long[0], new long[0],
+                environment);
     }
 }

@@ -35,14 +35,16 @@ final class RoundRunner {
     private final TrainingTelemetry telemetry;
     private final Set<String> awaited = new HashSet<>();
     private final HeapHold heapHold;
+    private final String environmentOverride;
     private long abortedRounds;
 
     /**
-     * @param onAbort told the round number of every aborted attempt
-     * @param telemetry the executors that are live and those leaving
+     * @param onAbort             told the round number of every aborted attempt
+     * @param telemetry           the executors that are live and those leaving
+     * @param environmentOverride test-only facts replacing the executors' measured environment, or ""
      */
     RoundRunner(JavaSparkContext sc, int maxAttempts, Duration executorWait, FaultInjection faults,
-                LongConsumer onAbort, TrainingTelemetry telemetry, HeapHold heapHold) {
+                LongConsumer onAbort, TrainingTelemetry telemetry, HeapHold heapHold, String environmentOverride) {
         this.sc = sc;
         this.maxAttempts = maxAttempts;
         this.executorWait = executorWait;
@@ -50,6 +52,8 @@ final class RoundRunner {
         this.onAbort = onAbort;
         this.telemetry = telemetry;
         this.heapHold = heapHold;
+        EnvironmentFingerprint.overrides(environmentOverride); // a bad value fails here, not in every task
+        this.environmentOverride = environmentOverride;
     }
 
     long abortedRounds() {
@@ -69,7 +73,7 @@ final class RoundRunner {
             try {
                 return data.split(split)
                         .mapPartitionsWithIndex(new RoundTask<>(config, configKey, kind, in, fitter, objectsPerMinibatch,
-                                faults, heapHold, attempt), true)
+                                faults, heapHold, attempt, environmentOverride), true)
                         .collect();
             } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
                 SparkException se = sparkCause(e);

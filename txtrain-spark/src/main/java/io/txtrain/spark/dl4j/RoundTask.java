@@ -15,7 +15,9 @@ import scala.Tuple2;
 
 /**
  * One worker's part of a round, run as a Spark task: fit this partition's objects, in their
- * permuted order, starting from the round's broadcast state. Deterministic for a given input.
+ * permuted order, starting from the round's broadcast state. Deterministic for a given input and
+ * {@link EnvironmentFingerprint}: the task pins the thread settings that change the bits
+ * ({@link NumericsPinning}) before it fits, whatever the executor's shape.
  */
 final class RoundTask<P extends java.io.Serializable>
         implements Function2<Integer, Iterator<Tuple2<Integer, Placed<P>>>, Iterator<RoundResult>> {
@@ -29,9 +31,11 @@ final class RoundTask<P extends java.io.Serializable>
     private final FaultInjection faults;
     private final HeapHold heapHold;
     private final int roundAttempt;
+    private final String environmentOverride;
 
     RoundTask(Broadcast<String> configJson, String configKey, ModelAdapter.Kind kind, Broadcast<RoundInput> input,
-              ObjectFitter<?, P> fitter, int objectsPerMinibatch, FaultInjection faults, HeapHold heapHold, int roundAttempt) {
+              ObjectFitter<?, P> fitter, int objectsPerMinibatch, FaultInjection faults, HeapHold heapHold,
+              int roundAttempt, String environmentOverride) {
         this.configJson = configJson;
         this.configKey = configKey;
         this.kind = kind;
@@ -41,6 +45,7 @@ final class RoundTask<P extends java.io.Serializable>
         this.faults = faults;
         this.heapHold = heapHold;
         this.roundAttempt = roundAttempt;
+        this.environmentOverride = environmentOverride;
     }
 
     @Override
@@ -54,8 +59,9 @@ final class RoundTask<P extends java.io.Serializable>
         data.forEachRemaining(t -> objects.add(t._2()));
         objects.sort(Comparator.comparingLong(o -> o.position));
         long seed = Seeds.workerSeed(in.rngSeed, in.epoch, in.round, partition);
+        String environment = EnvironmentFingerprint.pinAndMeasure(environmentOverride);
         if (objects.isEmpty()) {
-            return List.of(RoundResult.empty(partition, seed)).iterator();
+            return List.of(RoundResult.empty(partition, seed, environment)).iterator();
         }
         long dataHash = 0;
         for (Placed<P> o : objects) {
@@ -89,7 +95,7 @@ final class RoundTask<P extends java.io.Serializable>
             return List.of(new RoundResult(partition, model.params(), model.updaterState(), scoreSum / minibatches,
                     examples, minibatches, dataHash, seed, fitStart, System.currentTimeMillis() - fitStart,
                     taskStart, fitStart - taskStart, initMillis, minibatchMillis,
-                    minibatchExamples)).iterator();
+                    minibatchExamples, environment)).iterator();
         } finally {
             WorkerModelCache.release(configKey, model);
         }

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import io.txtrain.core.checkpoint.CheckpointSnapshot;
 import io.txtrain.core.fs.UnreachableStoreException;
+import io.txtrain.core.log.LineageChange;
 import io.txtrain.core.log.RecoveryEvent;
 import io.txtrain.core.log.RoundRecord;
 import io.txtrain.core.policy.AdaptiveCheckpointPolicy;
@@ -49,6 +50,8 @@ final class TrainingRun implements AutoCloseable {
     static final String BLOB_UPDATER = "updater";
     static final String BLOB_CURSOR = "cursor";
     static final String BLOB_CONFIG = "config";
+    /** Identity attributes earlier versions recorded ({@code nd4j.backend}) or did not ({@code numerics.pinning}). */
+    static final java.util.Set<String> VERSIONED_IDENTITY = java.util.Set.of("nd4j.backend", "numerics.pinning");
 
     private final JavaSparkContext sc;
     private final ModelAdapter model;
@@ -63,7 +66,10 @@ final class TrainingRun implements AutoCloseable {
     private final TrainingTelemetry telemetry;
     private final AutoCloseable failureSubscription;
     private final PersistOutcomes persists;
-    private final boolean acceptMismatch;
+    private final ReplayVerifier replayVerifier;
+    private final PhysicalRedo physicalRedo;
+    /** True while replayed rounds were skipped for a later round's physical image: params/updater are stale. */
+    private boolean awaitingImage;
     private final Collection<TrainingListener> listeners;
     private RoundObserver observer = RoundObserver.NONE;
     /** The network's DL4J epoch counter before the run's first epoch (PATM continues from it). */
@@ -95,10 +101,13 @@ final class TrainingRun implements AutoCloseable {
         this.epochBase = model.epochCount();
         this.runner = new RoundRunner(sc, settings.maxAttempts(), settings.executorWait(),
                 FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted, telemetry,
-                HeapHold.parse(settings.get(TxtrainSettings.HOLD_HEAP)));
+                HeapHold.parse(settings.get(TxtrainSettings.HOLD_HEAP)),
+                java.util.Objects.requireNonNullElse(settings.get(TxtrainSettings.TEST_ENVIRONMENT), ""));
         this.configJson = sc.broadcast(initialConfig);
         this.configKey = StateDigest.hex(StateDigest.of(initialConfig.getBytes(StandardCharsets.UTF_8)));
-        this.acceptMismatch = settings.acceptReplayMismatch();
+        this.replayVerifier = new ReplayVerifier(settings.acceptReplayMismatch(),
+                settings.continueOnEnvironmentChange());
+        this.physicalRedo = new PhysicalRedo(settings.physicalRedoMaxBytes(), settings.physicalRedoMaxShare());
         this.telemetry = telemetry;
         this.persists = persists;
         this.policy = settings.policy(telemetry != TrainingTelemetry.NONE, System.currentTimeMillis());
@@ -119,7 +128,8 @@ final class TrainingRun implements AutoCloseable {
         identity.put("model.kind", model.kind().name());
         identity.put("model.config.sha256", StateDigest.hex(StateDigest.of(config.getBytes(StandardCharsets.UTF_8))));
         identity.put("data.fingerprint", dataFingerprint);
-        identity.put("nd4j.backend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName());
+        // The backend and hardware are the environment (each round records it), not the run's identity.
+        identity.put("numerics.pinning", NumericsPinning.DESCRIPTION);
         URI dir = new Path(settings.checkpointDir()).toUri();
         String app = sc.sc().applicationId() + " " + sc.sc().appName();
         TrainingTelemetry telemetry = TelemetryRegistry.current();
@@ -131,7 +141,7 @@ final class TrainingRun implements AutoCloseable {
         }
         PersistOutcomes persists = new PersistOutcomes(telemetry);
         OpenRun run = reaching(dir, () -> RecoveryDirectory.open(dir, sc.hadoopConfiguration(), settings.core(),
-                identity, app, persists));
+                identity, VERSIONED_IDENTITY, app, persists));
         try {
             TrainingRun t = new TrainingRun(sc, model, averaging, settings, run, listeners, config, telemetry, persists);
             t.restore(run.plan());
@@ -247,7 +257,7 @@ final class TrainingRun implements AutoCloseable {
                         + " rounds when it was started and now has " + splits + "; the data or settings changed");
             }
             for (int split = startSplit; split < splits; split++) {
-                if (stopRequested.getAsBoolean()) {
+                if (!awaitingImage && stopRequested.getAsBoolean()) {
                     throw new TrainingStoppedException(cursor.round());
                 }
                 round(laid, epoch, split, fitter);
@@ -264,6 +274,11 @@ final class TrainingRun implements AutoCloseable {
     private <P extends java.io.Serializable> void round(EpochData<P> data, int epoch, int split,
                                                         ObjectFitter<?, P> fitter) throws IOException {
         long round = cursor.round() + 1;
+        RoundRecord logged = toReplay.get(round);
+        if (logged != null && RoundRecord.REDO_PHYSICAL.equals(logged.attributes().get(RoundRecord.REDO))) {
+            redoPhysically(toReplay.remove(round), epoch, split, data.schedule().splitCount());
+            return;
+        }
         model.setCounters(cursor.iteration(), epochBase + epoch);
         String lr = model.learningRate();
         RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, epochBase + epoch, round,
@@ -305,18 +320,31 @@ final class TrainingRun implements AutoCloseable {
         FlatState newUpdater = averaging.saveUpdater() ? FlatState.mean(us) : updater;
         byte[] checksum = StateDigest.of(newParams, newUpdater);
         long commitMillis = System.currentTimeMillis();
+        RoundRecord committed = toReplay.remove(round);
+        long t1 = System.nanoTime();
+        byte[] image = committed == null && physicalRedo.wanted((long) newParams.bytes().length
+                + newUpdater.bytes().length) ? PhysicalRedo.encode(newParams, newUpdater) : null;
+        Map<String, String> attributes = attributes(results.size(), minibatches, commitMillis);
+        attributes.put(RoundRecord.ENVIRONMENT,
+                EnvironmentFingerprint.combine(results.stream().map(r -> r.environment).toList()));
+        if (image != null) {
+            attributes.put(RoundRecord.REDO, RoundRecord.REDO_PHYSICAL);
+        }
         RoundRecord record = new RoundRecord(round, epoch, split, data.schedule().splitCount(), seeds,
                 Map.of("learningRate", lr, "iteration", Integer.toString(cursor.iteration())),
-                String.format("%016x", dataHash), examples, score / ps.size(), checksum, commitMillis,
-                attributes(results.size(), minibatches, commitMillis));
-        long t1 = System.nanoTime();
-        RoundRecord committed = toReplay.remove(round);
+                String.format("%016x", dataHash), examples, score / ps.size(), checksum, commitMillis, attributes);
         if (committed != null) {
-            verifyReplay(committed, record);
+            LineageChange change = replayVerifier.check(committed, record, run.writerEpoch());
+            if (change != null) {
+                run.recordLineage(change); // durable before the new state is used or checkpointed
+            }
         } else {
-            run.commit(record);
+            run.commit(record, image);
         }
         long t2 = System.nanoTime();
+        if (image != null) {
+            physicalRedo.measured(t2 - t1, t2 - t0);
+        }
         FlatState previous = params;
         params = newParams;
         updater = newUpdater;
@@ -422,29 +450,32 @@ final class TrainingRun implements AutoCloseable {
         }
     }
 
-    private void verifyReplay(RoundRecord committed, RoundRecord redone) {
-        List<String> diffs = new ArrayList<>();
-        if (committed.trainingEpoch() != redone.trainingEpoch() || committed.splitIndex() != redone.splitIndex()) {
-            diffs.add("position: log says epoch " + (committed.trainingEpoch() + 1) + " split "
-                    + (committed.splitIndex() + 1) + ", replay is epoch " + (redone.trainingEpoch() + 1) + " split "
-                    + (redone.splitIndex() + 1));
+    /**
+     * Replays a committed round from its physical redo image, without a Spark job. A round whose
+     * image was superseded by a later round's only advances the position; the state is restored at
+     * the round that holds the image (at the latest at the end of the epoch).
+     */
+    private void redoPhysically(RoundRecord rec, int epoch, int split, int splits) throws IOException {
+        FlatState[] state = PhysicalRedo.restore(rec, run.plan().chain().stateImage(rec.round()), epoch, split,
+                run.root());
+        awaitingImage = state == null;
+        if (state != null) {
+            params = state[0];
+            updater = state[1];
+            stateChecksum = rec.stateChecksum();
+            model.setParams(params);
+            model.setUpdaterState(updater);
         }
-        if (!committed.dataFingerprint().equals(redone.dataFingerprint())) {
-            diffs.add("data fingerprint " + committed.dataFingerprint() + " vs " + redone.dataFingerprint());
+        // as in round(): each round advances the iteration counter by averagingFrequency
+        cursor = cursor.next(epoch, split, splits, averaging.averagingFrequency());
+        model.setCounters(cursor.iteration(), epochBase + epoch);
+        model.setScore(rec.score());
+        LOG.info("replayed round {} (epoch {}, split {}/{}) from the log's physical redo image{}", rec.round(),
+                epoch + 1, split + 1, splits, awaitingImage ? " (superseded by a later round's)" : ", state "
+                        + rec.stateChecksumHex().substring(0, 12));
+        if (!awaitingImage) {
+            maybeCheckpoint(0, split == splits - 1, telemetry.takeNotices());
         }
-        if (!Arrays.equals(committed.stateChecksum(), redone.stateChecksum())) {
-            diffs.add("state checksum " + committed.stateChecksumHex() + " vs " + redone.stateChecksumHex());
-        }
-        if (diffs.isEmpty()) {
-            return;
-        }
-        String msg = "replayed round " + committed.round() + " does not reproduce its committed result: "
-                + String.join("; ", diffs) + ". Determinism needs the same data, ND4J backend and thread settings.";
-        if (!acceptMismatch) {
-            throw new ReplayMismatchException(msg + " Set " + TxtrainSettings.ACCEPT_REPLAY_MISMATCH
-                    + "=true to continue from the replayed state anyway.");
-        }
-        LOG.warn("{} Continuing ({}=true).", msg, TxtrainSettings.ACCEPT_REPLAY_MISMATCH);
     }
 
     /** The checkpoint of the committed state: one copy of it, taken on this thread. */

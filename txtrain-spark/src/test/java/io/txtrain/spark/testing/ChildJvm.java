@@ -29,11 +29,27 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code mainClass} with this JVM's classpath and the Java 17 flags; stderr goes to {@code log}. */
     public static ChildJvm start(Class<?> mainClass, File log, String... args) throws IOException {
-        return start(mainClass, log, List.of(), args);
+        return start(mainClass, log, List.of(), java.util.Map.of("OMP_NUM_THREADS", "1"), args);
     }
 
     /** As {@link #start(Class, File, String...)}, with extra JVM options such as {@code -Dkey=value}. */
     public static ChildJvm start(Class<?> mainClass, File log, List<String> jvmOptions, String... args)
+            throws IOException {
+        return start(mainClass, log, jvmOptions, java.util.Map.of("OMP_NUM_THREADS", "1"), args);
+    }
+
+    /**
+     * As {@link #start(Class, File, String...)}, with these environment variables set in the child
+     * (a null value removes the variable).
+     */
+    public static ChildJvm start(Class<?> mainClass, File log, java.util.Map<String, String> env, String... args)
+            throws IOException {
+        return start(mainClass, log, List.of(), env, args);
+    }
+
+    /** The general form: extra JVM options and environment variables (null removes one). */
+    public static ChildJvm start(Class<?> mainClass, File log, List<String> jvmOptions,
+            java.util.Map<String, String> env, String... args)
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + "/bin/java");
@@ -52,7 +68,13 @@ public final class ChildJvm implements AutoCloseable {
         stdout.deleteOnExit();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log))
                 .redirectOutput(stdout);
-        pb.environment().put("OMP_NUM_THREADS", "1");
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         return new ChildJvm(pb.start(), stdout);
     }
 

@@ -47,6 +47,20 @@ public final class SparkTestSupport {
                 .set("spark.task.maxFailures", "4");
     }
 
+    /**
+     * Conf for {@code local-cluster[workers,cores,memoryMb]} whose executors get no thread settings
+     * from txtrain's test setup: they inherit this JVM's environment (OMP_NUM_THREADS or its absence).
+     */
+    public static SparkConf localClusterConfUnpinned(int workers, int cores, int memoryMb, String app) {
+        prepareSparkHome();
+        return baseConf("local-cluster[" + workers + "," + cores + "," + memoryMb + "]", app)
+                .set("spark.executor.extraJavaOptions", ADD_OPENS)
+                .remove("spark.executorEnv.OMP_NUM_THREADS")
+                .set("spark.executor.extraClassPath", String.join(File.pathSeparator, classFolders()))
+                .set("spark.executor.memory", memoryMb + "m")
+                .set("spark.task.maxFailures", "4");
+    }
+
     /** Folders (not jars) on this JVM's classpath: the module's own classes. */
     public static List<String> classFolders() {
         List<String> out = new ArrayList<>();
