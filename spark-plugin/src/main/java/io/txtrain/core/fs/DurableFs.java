@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -31,20 +34,43 @@ import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
  * goes through {@link FileSystem}.
  */
 public final class DurableFs {
+    /** Permission of the directories txtrain creates unless told otherwise (spark.txtrain.dir.permission). */
+    public static final short DEFAULT_DIR_PERMISSION = 0700;
+
     private final FileSystem fs;
     private final boolean local;
+    private final FsPermission dirPermission;
+    private final FsPermission filePermission;
 
-    private DurableFs(FileSystem fs) {
+    private DurableFs(FileSystem fs, short dirPermission) {
         this.fs = fs;
         this.local = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+        this.dirPermission = new FsPermission(dirPermission);
+        this.filePermission = new FsPermission((short) (dirPermission & 0666));
     }
 
     public static DurableFs of(FileSystem fs) {
-        return new DurableFs(fs);
+        return new DurableFs(fs, DEFAULT_DIR_PERMISSION);
+    }
+
+    /**
+     * The same file system, creating directories with exactly {@code dirPermission} and files with
+     * it less the execute bits, whatever the umask (fs.permissions.umask-mode) says.
+     */
+    public DurableFs withPermission(short dirPermission) {
+        return new DurableFs(fs, dirPermission);
+    }
+
+    public FsPermission dirPermission() {
+        return dirPermission;
+    }
+
+    public FsPermission filePermission() {
+        return filePermission;
     }
 
     public static DurableFs forUri(URI uri, Configuration conf) throws IOException {
-        return new DurableFs(FileSystem.get(uri, conf));
+        return new DurableFs(FileSystem.get(uri, conf), DEFAULT_DIR_PERMISSION);
     }
 
     public FileSystem fileSystem() {
@@ -78,10 +104,13 @@ public final class DurableFs {
             java.nio.file.Path file = localFile(path);
             FileChannel ch;
             try {
+                // created with at most these bits (the umask can only narrow them), then set exactly
                 ch = exclusive
-                        ? FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                        : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                StandardOpenOption.TRUNCATE_EXISTING);
+                        ? FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                                posix(filePermission))
+                        : FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                StandardOpenOption.TRUNCATE_EXISTING), posix(filePermission));
+                setLocalPermission(file, filePermission);
             } catch (FileAlreadyExistsException e) {
                 throw new org.apache.hadoop.fs.FileAlreadyExistsException(path + " already exists");
             } catch (java.nio.file.NoSuchFileException e) {
@@ -92,7 +121,21 @@ public final class DurableFs {
             }
             return new LocalOutput(ch);
         }
-        return new HadoopOutput(fs.create(path, !exclusive));
+        FSDataOutputStream out = fs.create(path, filePermission, !exclusive,
+                fs.getConf().getInt("io.file.buffer.size", 4096), fs.getDefaultReplication(path),
+                fs.getDefaultBlockSize(path), null);
+        if (!filePermission.applyUMask(FsPermission.getUMask(fs.getConf())).equals(filePermission)) {
+            fs.setPermission(path, filePermission); // the umask took bits away
+        }
+        return new HadoopOutput(out);
+    }
+
+    private static java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> posix(FsPermission p) {
+        return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(p.toString()));
+    }
+
+    private static void setLocalPermission(java.nio.file.Path file, FsPermission p) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(p.toString()));
     }
 
     /** Writes a whole small file durably under a temporary name, then renames it into place. */
@@ -133,6 +176,11 @@ public final class DurableFs {
         }
     }
 
+    /** Creates {@code dir} and missing parents with this file system's directory permission. */
+    public void mkdirs(Path dir) throws IOException {
+        mkdirs(dir, dirPermission);
+    }
+
     public void mkdirs(Path dir, FsPermission permission) throws IOException {
         if (!fs.exists(dir)) {
             if (!fs.mkdirs(dir, permission)) {
@@ -150,13 +198,16 @@ public final class DurableFs {
      */
     public void mkdir(Path dir) throws IOException {
         if (local) {
-            Files.createDirectory(localFile(dir));
-        } else if (!fs.mkdirs(dir)) {
+            java.nio.file.Path d = Files.createDirectory(localFile(dir), posix(dirPermission));
+            setLocalPermission(d, dirPermission);
+        } else if (!fs.mkdirs(dir, dirPermission)) {
             throw new IOException("could not create directory " + dir);
+        } else if (!dirPermission.applyUMask(FsPermission.getUMask(fs.getConf())).equals(dirPermission)) {
+            fs.setPermission(dir, dirPermission);
         }
     }
 
-    public InputStream open(Path p) throws IOException {
+    public FSDataInputStream open(Path p) throws IOException {
         return fs.open(p);
     }
 

@@ -9,21 +9,24 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
+import io.txtrain.core.codec.ByteSource;
 import io.txtrain.core.codec.CorruptFrameException;
 import io.txtrain.core.codec.Frame;
 import io.txtrain.core.codec.FrameReader;
+import io.txtrain.core.codec.FrameScanner;
 import io.txtrain.core.codec.PayloadReader.MalformedPayloadException;
 import io.txtrain.core.codec.RecordType;
 import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.fs.DurableFs;
 
 /**
- * Reads the trusted log chain. A torn tail of the head is ignored; any invalid frame inside a
- * trusted range, a round gap or a foreign file is a {@link CorruptLogException} naming the file
- * and offset.
+ * Reads the trusted log chain. A torn tail of the head (an invalid frame with no valid frame
+ * after it) is ignored; any other invalid frame inside a trusted range, a round gap or a foreign
+ * file is a {@link CorruptLogException} naming the file and offset.
  */
 public final class LogChainReader {
     private final DurableFs fs;
@@ -155,7 +158,7 @@ public final class LogChainReader {
                     f = reader.next();
                 } catch (CorruptFrameException e) {
                     if (isHead) {
-                        return at; // torn or corrupt tail of the active segment: ignored
+                        return tornTailOrCorruption(p, limit, e);
                     }
                     throw new CorruptLogException("corruption inside a sealed log segment: " + e.getMessage(), e);
                 }
@@ -169,6 +172,23 @@ public final class LogChainReader {
                 }
             }
         }
+    }
+
+    /**
+     * The head's first invalid frame ends its valid prefix only if nothing valid follows it: a
+     * damaged suffix is what a crash mid-append leaves. A valid frame after it means damage in the
+     * middle of acknowledged records, which is corruption (docs/PROTOCOL.md §3.2).
+     */
+    private long tornTailOrCorruption(Path p, long limit, CorruptFrameException e) throws IOException {
+        long next;
+        try (FSDataInputStream in = fs.open(p)) {
+            next = new FrameScanner(ByteSource.of(in, limit), p.toString()).nextValidFrame(e.offset() + 1);
+        }
+        if (next >= 0) {
+            throw new CorruptLogException("corruption inside the head log segment: " + e.getMessage()
+                    + "; a valid record follows at offset " + next + ", so this is not a torn tail", e);
+        }
+        return e.offset();
     }
 
     private static void accept(Path p, Frame f, boolean first, List<RoundRecord> rounds,
