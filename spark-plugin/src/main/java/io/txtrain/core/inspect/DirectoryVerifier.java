@@ -32,6 +32,7 @@ import io.txtrain.core.log.RecoveryEvent;
 import io.txtrain.core.log.RoundRecord;
 import io.txtrain.core.log.SegmentHeader;
 import io.txtrain.core.recovery.FormatMeta;
+import io.txtrain.core.recovery.RecoveryDirectory;
 import io.txtrain.core.recovery.RecoveryPlanner;
 
 /**
@@ -370,7 +371,7 @@ public final class DirectoryVerifier {
     /** Whether recovery would succeed, asked of the recovery code itself; null if it would. */
     private String plan(LogChain chain) {
         try {
-            new RecoveryPlanner(new LogChainReader(fs, layout), new CheckpointStore(fs, layout)).plan();
+            RecoveryDirectory.inspect(fs, layout);
             return null;
         } catch (IOException | RuntimeException e) {
             if (chain != null) { // otherwise reported already

@@ -129,7 +129,11 @@ public final class RecoveryDirectory {
     /** Reads the plan of a directory without taking the lease or writing anything. */
     public static RecoveryPlan inspect(URI dir, Configuration conf) throws IOException {
         DurableFs fs = DurableFs.forUri(dir, conf);
-        DirLayout layout = new DirLayout(fs.qualify(new Path(dir)));
+        return inspect(fs, new DirLayout(fs.qualify(new Path(dir))));
+    }
+
+    /** As {@link #inspect(URI, Configuration)}: exactly what a writer's start checks before it writes. */
+    public static RecoveryPlan inspect(DurableFs fs, DirLayout layout) throws IOException {
         checkTopLevel(fs, layout);
         return new RecoveryPlanner(new LogChainReader(fs, layout), new CheckpointStore(fs, layout)).plan();
     }

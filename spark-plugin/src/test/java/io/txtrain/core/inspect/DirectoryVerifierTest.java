@@ -101,12 +101,13 @@ class DirectoryVerifierTest {
     }
 
     @Test
-    void aDamagedRecordInsideTheHeadIsAProblemThoughRecoveryWouldTakeItForATornTail() throws Exception {
+    void aDamagedRecordInsideTheHeadIsAProblemAndRecoveryAgrees() throws Exception {
         URI dir = run("head");
         Path head = segment(dir, chain(dir).head());
         long offset = flipInFrame(head, 1);
         DirectoryVerifier.Result r = verify(dir);
         assertProblem(r, head, offset, "CRC32C mismatch", "valid records resume");
+        assertTrue(r.recoveryError() != null && r.recoveryError().contains("offset " + offset), r.recoveryError());
     }
 
     @Test
@@ -158,7 +159,7 @@ class DirectoryVerifierTest {
 
         DirectoryVerifier.Result r = verify(dir);
         assertTrue(r.findings().stream().anyMatch(f -> f.isProblem() && f.file().endsWith("ckpt-0000000000000000020-"
-                + "0000000002/blob-params") && f.message().contains("CRC32C of bytes 0-")), r.findings().toString());
+                + "0000000002/blob-params") && f.message().contains("CRC32C mismatch: the whole blob (bytes 0-")), r.findings().toString());
         assertTrue(r.findings().stream().anyMatch(f -> f.isProblem() && f.file().endsWith("blob-updater")
                 && f.message().contains("missing")), r.findings().toString());
         assertProblem(r, manifest, manifestOffset, "CRC32C mismatch");
