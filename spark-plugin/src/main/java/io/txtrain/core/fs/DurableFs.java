@@ -26,6 +26,8 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
+import org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException;
+import org.apache.hadoop.ipc.RemoteException;
 
 /**
  * The file operations the protocol needs, with the same guarantees on every Hadoop file system.
@@ -121,9 +123,17 @@ public final class DurableFs {
             }
             return new LocalOutput(ch);
         }
-        FSDataOutputStream out = fs.create(path, filePermission, !exclusive,
-                fs.getConf().getInt("io.file.buffer.size", 4096), fs.getDefaultReplication(path),
-                fs.getDefaultBlockSize(path), null);
+        FSDataOutputStream out;
+        try {
+            out = fs.create(path, filePermission, !exclusive, fs.getConf().getInt("io.file.buffer.size", 4096),
+                    fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null);
+        } catch (RemoteException e) {
+            if (exclusive && AlreadyBeingCreatedException.class.getName().equals(e.getClassName())) {
+                // HDFS: another client (or thread of this one) is creating the same file right now
+                throw new org.apache.hadoop.fs.FileAlreadyExistsException(path + " is being created by another writer");
+            }
+            throw e;
+        }
         if (!filePermission.applyUMask(FsPermission.getUMask(fs.getConf())).equals(filePermission)) {
             fs.setPermission(path, filePermission); // the umask took bits away
         }

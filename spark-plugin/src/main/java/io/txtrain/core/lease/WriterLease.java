@@ -95,7 +95,12 @@ public final class WriterLease implements AutoCloseable, Fence {
                 holder = new LeaseRecord(epochs.run(), "unknown", -1, 0, "lease file missing", 0);
                 released = false;
             } else {
-                FileStatus current = epochs.leaseFile() == null ? null : fs.status(epochs.leaseFile());
+                FileStatus current;
+                try {
+                    current = epochs.leaseFile() == null ? null : fs.status(epochs.leaseFile());
+                } catch (java.io.FileNotFoundException gone) {
+                    continue; // replaced by a newer writer's since it was listed: look again
+                }
                 holder = current == null ? null : read(fs, current.getPath());
                 String why = current == null ? null : liveReason(current, holder, settings);
                 if (why != null) {
@@ -125,7 +130,7 @@ public final class WriterLease implements AutoCloseable, Fence {
             try {
                 create(fs, p, mine);
             } catch (FileAlreadyExistsException e) {
-                LeaseRecord winner = read(fs, p);
+                LeaseRecord winner = readWinner(fs, p);
                 throw new LeaseConflictException("checkpoint directory " + layout.root()
                         + " was just taken by another writer: " + winner.describe()
                         + ". Stop that job or use another directory.");
@@ -204,10 +209,21 @@ public final class WriterLease implements AutoCloseable, Fence {
         return "last heartbeat " + Math.max(0, age / 1000) + " s ago";
     }
 
+    /** The record of a lease file another writer has just created, once it can be read (bounded wait). */
+    private static LeaseRecord readWinner(DurableFs fs, Path p) throws IOException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        LeaseRecord r = read(fs, p);
+        while (r.pid() < 0 && System.currentTimeMillis() < deadline) {
+            sleep(50);
+            r = read(fs, p);
+        }
+        return r;
+    }
+
     private static LeaseRecord read(DurableFs fs, Path p) throws IOException {
         long len;
         try {
-            len = fs.status(p).getLen();
+            len = fs.visibleLength(p); // a lease file being written is still open on HDFS
         } catch (java.io.FileNotFoundException gone) {
             return new LeaseRecord(DirLayout.parseLease(p.getName()), "unknown", -1, 0, "lease file removed", 0);
         }

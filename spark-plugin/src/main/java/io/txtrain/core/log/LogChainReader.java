@@ -118,8 +118,8 @@ public final class LogChainReader {
             Frame f = new FrameReader(in, p.toString(), -1).expect(RecordType.SEGMENT_HEADER);
             return checkHeader(name, SegmentHeader.decode(f.payload()));
         } catch (CorruptFrameException e) {
-            if (e.truncated() && e.offset() == 0) {
-                return null;
+            if (e.truncated() && e.offset() == 0 && !validFrameAfter(p, 0)) {
+                return null; // the file ends inside its header: nothing was ever appended to it
             }
             throw new CorruptLogException("log segment header is damaged: " + e.getMessage(), e);
         } catch (MalformedPayloadException e) {
@@ -180,15 +180,22 @@ public final class LogChainReader {
      * middle of acknowledged records, which is corruption (docs/PROTOCOL.md §3.2).
      */
     private long tornTailOrCorruption(Path p, long limit, CorruptFrameException e) throws IOException {
-        long next;
-        try (FSDataInputStream in = fs.open(p)) {
-            next = new FrameScanner(ByteSource.of(in, limit), p.toString()).nextValidFrame(e.offset() + 1);
-        }
+        long next = nextValidFrame(p, limit, e.offset() + 1);
         if (next >= 0) {
             throw new CorruptLogException("corruption inside the head log segment: " + e.getMessage()
                     + "; a valid record follows at offset " + next + ", so this is not a torn tail", e);
         }
         return e.offset();
+    }
+
+    private boolean validFrameAfter(Path p, long offset) throws IOException {
+        return nextValidFrame(p, fs.visibleLength(p), offset + 1) >= 0;
+    }
+
+    private long nextValidFrame(Path p, long limit, long from) throws IOException {
+        try (FSDataInputStream in = fs.open(p)) {
+            return new FrameScanner(ByteSource.of(in, limit), p.toString()).nextValidFrame(from);
+        }
     }
 
     private static void accept(Path p, Frame f, boolean first, List<RoundRecord> rounds,

@@ -27,6 +27,12 @@ public class NoHsyncFileSystem extends RawLocalFileSystem {
     }
 
     @Override
+    public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
+                                     Progressable progress) throws IOException {
+        return create(f, FsPermission.getFileDefault(), overwrite, bufferSize, replication, blockSize, progress);
+    }
+
+    @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
                                      short replication, long blockSize, Progressable progress) throws IOException {
         // a plain stream: no Syncable, no StreamCapabilities, as an object store's upload stream

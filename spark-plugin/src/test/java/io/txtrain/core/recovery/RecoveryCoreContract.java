@@ -537,6 +537,26 @@ abstract class RecoveryCoreContract {
         assertEquals(before, fs().snapshot(dir), "the refused start left the directory as it was");
     }
 
+    /**
+     * A length field of the head's header damaged so that it "runs past the end" looks like a
+     * segment whose creation was torn, but valid records follow it: corruption, not an orphan whose
+     * rounds could be dropped.
+     */
+    @Test
+    void aDamagedHeaderOfTheHeadWithRecordsAfterItIsCorruptionNotATornCreate() throws Exception {
+        URI dir = fs().newDir("head-header");
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
+            commit(run, 1, 12);
+        }
+        String headName = inspect(dir).chain().head();
+        Path head = new Path(fs().layout(dir).logDir(), headName);
+        fs().rewrite(head, b -> {
+            b[8] = 0x01; // the header's payload length: now about 16 MB, past the end of the file
+            return b;
+        });
+        assertMentions(assertThrows(CorruptLogException.class, () -> inspect(dir)), headName);
+    }
+
     /** Only a damaged suffix is a torn tail: a flip in the head's last record drops that record alone. */
     @Test
     void aDamagedLastRecordOfTheHeadIsATornTail() throws Exception {
@@ -691,7 +711,7 @@ abstract class RecoveryCoreContract {
     }
 
     enum Damaged { FLIPPED_BLOB, MISSING_MANIFEST, TRUNCATED_BLOB, FLIPPED_MANIFEST, CHECKSUM_DIFFERS, TORN_TAIL,
-        HEAD_FLIP, HEAD_LAST_FLIP, SEALED_FLIP, BYTES_PAST_TRUSTED, DELETED_SEALED_SEGMENT, ORPHAN_SEGMENT,
+        HEAD_FLIP, HEAD_LAST_FLIP, HEAD_HEADER_LENGTH, SEALED_FLIP, BYTES_PAST_TRUSTED, DELETED_SEALED_SEGMENT, ORPHAN_SEGMENT,
         UNKNOWN_LOG_FILE, OVERFLOW_CHECKPOINT_NAME, EXTRA_BLOB }
 
     @ParameterizedTest
@@ -735,6 +755,10 @@ abstract class RecoveryCoreContract {
                     return b;
                 });
             }
+            case HEAD_HEADER_LENGTH -> fs().rewrite(head, b -> {
+                b[8] = 0x01;
+                return b;
+            });
             case SEALED_FLIP -> flipSecondRecord(sealed);
             case BYTES_PAST_TRUSTED -> fs().rewrite(sealed, b -> concat(b, new byte[100]));
             case DELETED_SEALED_SEGMENT -> fs().fs().delete(new Path(l.logDir(), chain.segments().get(1)), false);
