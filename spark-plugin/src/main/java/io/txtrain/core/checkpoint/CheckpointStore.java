@@ -188,8 +188,8 @@ public final class CheckpointStore {
             byte[] whole = keep == null ? null : new byte[(int) len]; // len verified against the manifest
             int crc = crc(bp, len, whole);
             if (crc != e.crc32c()) {
-                defects.add(damaged(bp, -1, "CRC32C mismatch: the whole blob (bytes 0-" + Math.max(0, len - 1)
-                        + ") has " + hex(crc) + ", the manifest says " + hex(e.crc32c())));
+                defects.add(damaged(bp, -1, "CRC32C of bytes 0-" + Math.max(0, len - 1) + " (the whole blob) is "
+                        + hex(crc) + ", the manifest says " + hex(e.crc32c()) + " (CRC32C mismatch): the blob is damaged"));
                 continue;
             }
             if (keep != null) {

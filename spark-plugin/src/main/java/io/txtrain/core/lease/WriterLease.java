@@ -101,7 +101,7 @@ public final class WriterLease implements AutoCloseable, Fence {
                 } catch (java.io.FileNotFoundException gone) {
                     continue; // replaced by a newer writer's since it was listed: look again
                 }
-                holder = current == null ? null : read(fs, current.getPath());
+                holder = current == null ? null : readSettled(fs, current.getPath());
                 String why = current == null ? null : liveReason(current, holder, settings);
                 if (why != null) {
                     if (System.currentTimeMillis() >= deadline) {
@@ -130,7 +130,7 @@ public final class WriterLease implements AutoCloseable, Fence {
             try {
                 create(fs, p, mine);
             } catch (FileAlreadyExistsException e) {
-                LeaseRecord winner = readWinner(fs, p);
+                LeaseRecord winner = readSettled(fs, p);
                 throw new LeaseConflictException("checkpoint directory " + layout.root()
                         + " was just taken by another writer: " + winner.describe()
                         + ". Stop that job or use another directory.");
@@ -154,7 +154,7 @@ public final class WriterLease implements AutoCloseable, Fence {
             return;
         }
         FileStatus current = fs.status(epochs.leaseFile());
-        LeaseRecord holder = read(fs, current.getPath());
+        LeaseRecord holder = readSettled(fs, current.getPath());
         String why = liveReason(current, holder, settings);
         if (why != null) {
             throw new LeaseConflictException("checkpoint directory " + layout.root()
@@ -209,8 +209,11 @@ public final class WriterLease implements AutoCloseable, Fence {
         return "last heartbeat " + Math.max(0, age / 1000) + " s ago";
     }
 
-    /** The record of a lease file another writer has just created, once it can be read (bounded wait). */
-    private static LeaseRecord readWinner(DurableFs fs, Path p) throws IOException {
+    /**
+     * The record of a lease file, waiting (at most 5 s) while it cannot be read yet: a writer that
+     * has just created it is still writing it, and the holder must be named.
+     */
+    private static LeaseRecord readSettled(DurableFs fs, Path p) throws IOException {
         long deadline = System.currentTimeMillis() + 5_000;
         LeaseRecord r = read(fs, p);
         while (r.pid() < 0 && System.currentTimeMillis() < deadline) {
