@@ -115,7 +115,7 @@ public final class LogChainReader {
     private SegmentHeader readHeaderOrNullIfTorn(String name) throws IOException {
         Path p = new Path(layout.logDir(), name);
         try (InputStream in = fs.open(p)) {
-            Frame f = new FrameReader(in, p.toString(), -1).expect(RecordType.SEGMENT_HEADER);
+            Frame f = new FrameReader(in, p.toString(), fs.visibleLength(p)).expect(RecordType.SEGMENT_HEADER);
             return checkHeader(name, SegmentHeader.decode(f.payload()));
         } catch (CorruptFrameException e) {
             if (e.truncated() && e.offset() == 0 && !validFrameAfter(p, 0)) {
