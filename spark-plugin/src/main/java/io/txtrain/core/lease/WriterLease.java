@@ -138,9 +138,7 @@ public final class WriterLease implements AutoCloseable, Fence {
             if (holder != null) {
                 LOG.info("took over {} from stale {}", layout.root(), holder.describe());
             }
-            WriterLease lease = new WriterLease(fs, layout, mine, holder, released, settings);
-            lease.deleteOlderLeases();
-            return lease;
+            return new WriterLease(fs, layout, mine, holder, released, settings);
         }
     }
 
@@ -275,6 +273,9 @@ public final class WriterLease implements AutoCloseable, Fence {
     }
 
     private void beat() {
+        if (released) {
+            return;
+        }
         Path mine = layout.lease(record.epoch());
         try {
             fs.touch(mine, System.currentTimeMillis());
@@ -296,7 +297,11 @@ public final class WriterLease implements AutoCloseable, Fence {
         }
     }
 
-    private void deleteOlderLeases() throws IOException {
+    /**
+     * Deletes the lease files of lower epochs, once this writer's start has succeeded (its segment
+     * is durable), so that lease/ holds one file.
+     */
+    public void retireOlder() throws IOException {
         check();
         for (FileStatus s : fs.list(layout.leaseDir())) {
             long e = DirLayout.parseLease(s.getPath().getName());
@@ -304,6 +309,21 @@ public final class WriterLease implements AutoCloseable, Fence {
                 fs.delete(s.getPath(), false);
             }
         }
+    }
+
+    /**
+     * For a start refused after the lease was taken: stops heartbeats and deletes this writer's
+     * lease file, which is all it wrote; the directory's lease files are then as before.
+     */
+    public void abandon() throws IOException {
+        released = true;
+        heartbeat.shutdownNow();
+        try {
+            heartbeat.awaitTermination(10, TimeUnit.SECONDS); // a beat in progress must not re-create the file
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        fs.delete(layout.lease(record.epoch()), false);
     }
 
     /** Stops heartbeats and marks the lease released, so the next writer need not wait. */

@@ -56,14 +56,16 @@ public final class RecoveryDirectory {
         LogChainReader logReader = new LogChainReader(fs, layout);
         CheckpointStore store = new CheckpointStore(fs, layout);
 
-        // A start that is refused leaves the directory as it was: whatever can refuse it is checked
-        // before anything is written (docs/PROTOCOL.md §8).
+        // A start that is refused leaves the directory as it was (docs/PROTOCOL.md §8): what can refuse
+        // it is checked before anything is written, and a refusal found under the lease removes the
+        // lease file it took (older lease files are retired only once the start has succeeded).
         checkTopLevel(fs, layout);
         if (fs.exists(layout.format())) {
             compareFormat(fs, layout, runAttributes);
         }
         try {
-            new RecoveryPlanner(logReader, store).plan();
+            logReader.read();
+            store.list();
         } catch (IOException | RuntimeException e) {
             WriterLease.refuseIfHeld(fs, layout, settings.lease()); // a live writer may be changing it
             throw e;
@@ -73,8 +75,8 @@ public final class RecoveryDirectory {
         }
 
         WriterLease lease = WriterLease.acquire(fs, layout, settings.lease(), application);
+        RecoveryPlan plan;
         try {
-            restrictPermissions(fs, layout);
             checkFormat(fs, layout, runAttributes);
             if (lease.previous() != null) {
                 String head = logReader.read().head();
@@ -82,7 +84,13 @@ public final class RecoveryDirectory {
                     fs.recoverLease(new Path(layout.logDir(), head), HDFS_LEASE_RECOVERY_MS);
                 }
             }
-            RecoveryPlan plan = new RecoveryPlanner(logReader, store).plan();
+            plan = new RecoveryPlanner(logReader, store).plan();
+        } catch (IOException | RuntimeException e) {
+            lease.abandon();
+            throw e;
+        }
+        try {
+            restrictPermissions(fs, layout);
             cleanUp(fs, layout, store, plan, lease);
             RecoveryEvent event = new RecoveryEvent(System.currentTimeMillis(), lease.epoch(), plan.start() == null
                     ? -1 : plan.startRound(), plan.replay().size(), plan.nextRound(),
@@ -90,6 +98,7 @@ public final class RecoveryDirectory {
                     lease.previous() != null && !lease.previousReleased());
             RoundLogWriter log = RoundLogWriter.takeOver(fs, layout, lease.epoch(), settings.segmentBytes(), lease::check,
                     plan.chain(), event);
+            lease.retireOlder();
             Retention retention = new Retention(store, log, lease::check, settings.retain(), plan.untrusted());
             CheckpointWriter checkpoints = new CheckpointWriter(store, lease.epoch(), lease::check, listener,
                     ref -> retention.apply());
