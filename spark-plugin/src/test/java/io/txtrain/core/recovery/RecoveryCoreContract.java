@@ -578,7 +578,7 @@ abstract class RecoveryCoreContract {
         return io.txtrain.core.inspect.FrameScan.of(fs().read(p)).frames();
     }
 
-    enum Refusal { SEALED_SEGMENT_FLIP, HEAD_FLIP, NEWER_FORMAT, OTHER_RUN, FOREIGN_ENTRY, LIVE_WRITER }
+    enum Refusal { SEALED_SEGMENT_FLIP, HEAD_FLIP, NEWER_FORMAT, OTHER_RUN, FOREIGN_ENTRY, LIVE_WRITER, NO_START_STATE }
 
     /** A start that is refused leaves every file and byte of the directory as it was. */
     @ParameterizedTest
@@ -606,6 +606,14 @@ abstract class RecoveryCoreContract {
             }
             case FOREIGN_ENTRY -> fs().replace(new Path(l.root(), "notes.txt"), new byte[] {1, 2});
             case LIVE_WRITER -> holder = open(dir, SMALL_SEGMENTS);
+            case NO_START_STATE -> { // the only checkpoint is damaged and the log no longer reaches round 1
+                try (OpenRun run = open(dir, SMALL_SEGMENTS.withRetain(1))) {
+                    commit(run, 21, 22);
+                    assertTrue(checkpoint(run, 22));
+                }
+                assertTrue(inspect(dir).chain().firstRound() > 1, inspect(dir).chain().segments().toString());
+                flipByteInParams(dir, 22, 2);
+            }
         }
         try {
             var before = fs().snapshot(dir);
