@@ -135,9 +135,9 @@ abstract class FencingContract {
     /**
      * Writer A hangs (its heartbeat stops: simulated by a long heartbeat interval and setting its
      * lease file's modification time a minute back); writer B, with a 300 ms lease timeout, takes
-     * over. From then on A can commit nothing: its next commit throws FencedException, the record
-     * it tried to append is not in any plan, and a checkpoint A persists afterwards of the state of
-     * that round is never trusted. A later writer sees exactly B's history.
+     * over. From then on A can commit nothing: its next commit throws FencedException before
+     * appending, the record it tried to append is not in any plan, and a checkpoint A tries to
+     * persist afterwards is not published. A later writer sees exactly B's history.
      */
     @Test
     void fencedOutWriterCannotCommitAndIsNotTrusted() throws Exception {
