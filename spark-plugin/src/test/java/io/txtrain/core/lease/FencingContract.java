@@ -7,7 +7,6 @@ import static io.txtrain.core.testing.Rounds.commit;
 import static io.txtrain.core.testing.Rounds.record;
 import static io.txtrain.core.testing.Rounds.sha256;
 import static io.txtrain.core.testing.Rounds.state;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
 
 import io.txtrain.core.checkpoint.CheckpointSnapshot;
 import io.txtrain.core.checkpoint.CheckpointStore;
-import io.txtrain.core.codec.FrameCodec;
 import io.txtrain.core.codec.FrameReader;
 import io.txtrain.core.codec.RecordType;
 import io.txtrain.core.fs.DirLayout;
