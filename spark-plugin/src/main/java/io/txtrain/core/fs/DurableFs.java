@@ -247,10 +247,13 @@ public final class DurableFs {
 
     /** Entries of a directory sorted by name, without hidden side files; empty if it is missing. */
     public FileStatus[] list(Path dir) throws IOException {
-        if (!fs.exists(dir)) {
+        FileStatus[] all;
+        try {
+            all = fs.listStatus(dir); // one call (one NameNode RPC on HDFS): the fence check lists on every commit
+        } catch (FileNotFoundException e) {
             return new FileStatus[0];
         }
-        return Arrays.stream(fs.listStatus(dir))
+        return Arrays.stream(all)
                 .filter(s -> !s.getPath().getName().startsWith("."))
                 .sorted(Comparator.comparing(s -> s.getPath().getName()))
                 .toArray(FileStatus[]::new);

@@ -258,17 +258,32 @@ public final class WriterLease implements AutoCloseable, Fence {
 
     /**
      * The fencing rule (docs/PROTOCOL.md §5): this writer is fenced as soon as a lease file or a log
-     * segment of a higher epoch exists.
+     * segment of a higher epoch exists. Lists lease/ (one call); log/ only when this writer's own
+     * lease file is gone, as a newer writer removes it once its own segment exists.
      *
      * @throws FencedException if it is fenced
      */
     @Override
     public void check() throws IOException {
-        RunEpochs e = RunEpochs.read(fs, layout, false);
-        if (e.highest() > record.epoch()) {
+        long highest = 0;
+        Path newest = null;
+        boolean own = false;
+        for (FileStatus s : fs.list(layout.leaseDir())) {
+            long e = DirLayout.parseLease(s.getPath().getName());
+            own |= e == record.epoch();
+            if (e > highest) {
+                highest = e;
+                newest = s.getPath();
+            }
+        }
+        if (highest <= record.epoch() && !own) {
+            RunEpochs e = RunEpochs.read(fs, layout, false);
+            highest = e.run();
+            newest = e.runFile();
+        }
+        if (highest > record.epoch()) {
             throw new FencedException("this writer (epoch " + record.epoch() + ") was fenced out of "
-                    + layout.root() + " by a newer writer (" + e.highestFile().getName()
-                    + "); its last commit is not trusted");
+                    + layout.root() + " by a newer writer (" + newest.getName() + "); its last commit is not trusted");
         }
     }
 
