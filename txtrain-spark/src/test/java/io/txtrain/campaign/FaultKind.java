@@ -9,6 +9,7 @@ enum FaultKind {
     TORN_LOG_TAIL("torn log tail (driver SIGKILL, partial frame appended)", true),
     CHECKPOINT_FLIP("flipped bit in the newest checkpoint", true),
     SEGMENT_FLIP("flipped bit in a sealed log segment", false),
+    HEAD_FLIP("flipped bit among the head segment's acknowledged records", false),
     QUOTA("HDFS space quota runs out", true),
     TWO_JOBS("two jobs on one directory, both live", true),
     STALLED_JOB("a stalled job's directory taken over by a second job", true);

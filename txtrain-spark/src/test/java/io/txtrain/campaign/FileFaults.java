@@ -32,16 +32,21 @@ final class FileFaults {
     /** Appends {@code tail} to a file whose writer was killed, after HDFS has recovered its lease. */
     static void appendAfterCrash(DistributedFileSystem fs, Path file, byte[] tail) throws IOException,
             InterruptedException {
+        recoverLease(fs, file);
+        try (FSDataOutputStream out = fs.append(file)) {
+            out.write(tail);
+            out.hsync();
+        }
+    }
+
+    /** Closes a file a killed writer left open, as the next writer's HDFS lease recovery would. */
+    static void recoverLease(DistributedFileSystem fs, Path file) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + 120_000;
         while (!fs.recoverLease(file)) {
             if (System.currentTimeMillis() > deadline) {
                 throw new IOException("HDFS did not recover the lease of " + file);
             }
             Thread.sleep(250);
-        }
-        try (FSDataOutputStream out = fs.append(file)) {
-            out.write(tail);
-            out.hsync();
         }
     }
 

@@ -70,6 +70,7 @@ final class Trial {
             case TORN_LOG_TAIL -> tornLogTail();
             case CHECKPOINT_FLIP -> checkpointFlip();
             case SEGMENT_FLIP -> segmentFlip();
+            case HEAD_FLIP -> headFlip();
             case QUOTA -> quota();
             case TWO_JOBS -> twoLiveJobs();
             case STALLED_JOB -> stalledJobTakenOver();
@@ -271,6 +272,49 @@ final class Trial {
         }
         resubmits++;
         if (result == null && !files.equals(FileFaults.listing(fs(), new Path(dir), DirLayout.LEASE_DIR))) {
+            lost++;
+            note += "; the refused start changed the directory";
+        }
+        return result;
+    }
+
+    /**
+     * Driver SIGKILL, then one bit flipped inside the head segment before its last record (among
+     * records whose commits were acknowledged, with a valid record after the damage). A torn tail
+     * would be dropped; this is corruption, so the resubmitted job must refuse to start, naming the
+     * head segment, and leave the directory exactly as it was (lease files included).
+     */
+    private String headFlip() throws Exception {
+        long at = randomRound(2, 3);
+        if (!startAndKillAfter(at)) {
+            return endedEarly;
+        }
+        LogChain chain = observe();
+        String name = chain.head();
+        Path head = new Path(layout.logDir(), name);
+        FileFaults.recoverLease((DistributedFileSystem) fs(), head);
+        byte[] bytes = FileFaults.readAll(fs(), head);
+        List<io.txtrain.core.codec.Frame> frames = io.txtrain.core.inspect.FrameScan.of(bytes).frames();
+        long lastStart = frames.get(frames.size() - 1).offset();
+        long offset = (long) (random.nextDouble() * lastStart);
+        int bit = random.nextInt(8);
+        FileFaults.flipByte(fs(), head, offset, bit);
+        note = "bit " + bit + " of byte " + offset + " of head " + name + " (" + bytes.length + " B, last record at "
+                + lastStart + ", rounds to " + chain.lastRound() + ")";
+        TreeMap<String, String> files = FileFaults.listing(fs(), new Path(dir), "-");
+        String result;
+        try (DriverRun d = start()) {
+            d.awaitEnd();
+            result = d.finalSha();
+            if (d.error() != null) {
+                errors.add(d.error());
+                if (!d.error().contains(name)) {
+                    otherViolation = "the error does not name the damaged head segment " + name;
+                }
+            }
+        }
+        resubmits++;
+        if (result == null && !files.equals(FileFaults.listing(fs(), new Path(dir), "-"))) {
             lost++;
             note += "; the refused start changed the directory";
         }

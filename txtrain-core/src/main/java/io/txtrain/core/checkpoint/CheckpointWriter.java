@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.txtrain.core.lease.Fence;
+
 /**
  * Two-phase asynchronous checkpoints: {@link #snapshot} copies the state on the caller's thread,
  * {@link #persistAsync} writes and publishes it on one background thread. At most one persist is
@@ -25,6 +27,7 @@ public final class CheckpointWriter implements AutoCloseable {
 
     private final CheckpointStore store;
     private final long writerEpoch;
+    private final Fence fence;
     private final CheckpointListener listener;
     private final AfterPublish afterPublish;
     private final AtomicBoolean inFlight = new AtomicBoolean();
@@ -34,10 +37,12 @@ public final class CheckpointWriter implements AutoCloseable {
         return t;
     });
 
-    public CheckpointWriter(CheckpointStore store, long writerEpoch, CheckpointListener listener,
+    /** @param fence checked before a persist writes anything and again before it publishes */
+    public CheckpointWriter(CheckpointStore store, long writerEpoch, Fence fence, CheckpointListener listener,
                             AfterPublish afterPublish) {
         this.store = store;
         this.writerEpoch = writerEpoch;
+        this.fence = fence;
         this.listener = listener;
         this.afterPublish = afterPublish;
     }
@@ -75,7 +80,7 @@ public final class CheckpointWriter implements AutoCloseable {
         long t0 = System.nanoTime();
         CheckpointRef ref;
         try {
-            ref = store.publish(snap, writerEpoch);
+            ref = store.publish(snap, writerEpoch, fence);
         } catch (Exception | Error e) {
             LOG.warn("checkpoint of round {} failed; earlier checkpoints stay valid, training continues: {}",
                     snap.round(), e.toString());

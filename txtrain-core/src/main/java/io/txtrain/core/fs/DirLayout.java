@@ -21,9 +21,12 @@ public final class DirLayout {
 
     private static final Pattern SEGMENT = Pattern.compile("seg-(\\d{10})-(\\d{19})\\.log");
     private static final Pattern CHECKPOINT = Pattern.compile("ckpt-(\\d{19})-(\\d{10})");
-    private static final Pattern TMP_CHECKPOINT = Pattern.compile("_tmp-\\d{19}-\\d{10}-[0-9a-f-]+");
+    private static final Pattern TMP_CHECKPOINT = Pattern.compile("_tmp-(\\d{19})-(\\d{10})-[0-9a-f-]+");
     private static final Pattern LEASE = Pattern.compile("writer-(\\d{10})");
     private static final Pattern BLOB_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+
+    /** The largest writer epoch a name can hold (10 digits); a start that would need more is refused. */
+    public static final long MAX_EPOCH = 9_999_999_999L;
 
     private final Path root;
 
@@ -56,7 +59,7 @@ public final class DirLayout {
     }
 
     public Path lease(long epoch) {
-        return new Path(leaseDir(), String.format(Locale.ROOT, "writer-%010d", epoch));
+        return new Path(leaseDir(), String.format(Locale.ROOT, "writer-%010d", checkEpoch(epoch)));
     }
 
     public Path segment(long epoch, long firstRound) {
@@ -64,7 +67,7 @@ public final class DirLayout {
     }
 
     public static String segmentName(long epoch, long firstRound) {
-        return String.format(Locale.ROOT, "seg-%010d-%019d.log", epoch, firstRound);
+        return String.format(Locale.ROOT, "seg-%010d-%019d.log", checkEpoch(epoch), firstRound);
     }
 
     public Path checkpoint(long round, long epoch) {
@@ -75,7 +78,17 @@ public final class DirLayout {
         return new Path(checkpointDir(), String.format(Locale.ROOT, "_tmp-%019d-%010d-%s", round, epoch, unique));
     }
 
-    /** Parsed segment name: {epoch, firstRound}, or null if the name is not a segment's. */
+    private static long checkEpoch(long epoch) {
+        if (epoch < 0 || epoch > MAX_EPOCH) {
+            throw new IllegalArgumentException("writer epoch " + epoch + " does not fit a 10-digit name");
+        }
+        return epoch;
+    }
+
+    /**
+     * Parsed segment name: {epoch, firstRound}, or null if the name is not a segment's. A name whose
+     * number does not fit a {@code long} is not a segment's either (a foreign entry).
+     */
     public static long[] parseSegment(String name) {
         return parse(SEGMENT, name);
     }
@@ -86,7 +99,12 @@ public final class DirLayout {
     }
 
     public static boolean isTmpCheckpoint(String name) {
-        return TMP_CHECKPOINT.matcher(name).matches();
+        return parse(TMP_CHECKPOINT, name) != null;
+    }
+
+    /** Parsed temporary checkpoint name: {round, epoch}, or null. */
+    public static long[] parseTmpCheckpoint(String name) {
+        return parse(TMP_CHECKPOINT, name);
     }
 
     /** Parsed lease epoch, or -1. */
@@ -111,7 +129,11 @@ public final class DirLayout {
         }
         long[] v = new long[m.groupCount()];
         for (int i = 0; i < v.length; i++) {
-            v[i] = Long.parseLong(m.group(i + 1));
+            try {
+                v[i] = Long.parseLong(m.group(i + 1));
+            } catch (NumberFormatException e) {
+                return null; // 19 digits beyond Long.MAX_VALUE: not a name txtrain writes
+            }
         }
         return v;
     }

@@ -2,15 +2,17 @@ package io.txtrain.core.fs;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Set;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -23,6 +25,8 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
+import org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException;
+import org.apache.hadoop.ipc.RemoteException;
 
 /**
  * The file operations the protocol needs, with the same guarantees on every Hadoop file system.
@@ -31,21 +35,44 @@ import org.apache.hadoop.hdfs.client.HdfsDataInputStream;
  * goes through {@link FileSystem}.
  */
 public final class DurableFs {
+    /** Permission of the directories txtrain creates unless told otherwise (spark.txtrain.dir.permission). */
+    public static final short DEFAULT_DIR_PERMISSION = 0700;
+
     private final FileSystem fs;
     private final boolean local;
+    private final FsPermission dirPermission;
+    private final FsPermission filePermission;
 
-    private DurableFs(FileSystem fs) {
+    private DurableFs(FileSystem fs, short dirPermission) {
         this.fs = fs;
         this.local = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+        this.dirPermission = new FsPermission(dirPermission);
+        this.filePermission = new FsPermission((short) (dirPermission & 0666));
     }
 
     public static DurableFs of(FileSystem fs) {
-        return new DurableFs(fs);
+        return new DurableFs(fs, DEFAULT_DIR_PERMISSION);
+    }
+
+    /**
+     * The same file system, creating directories with exactly {@code dirPermission} and files with
+     * it less the execute bits, whatever the umask (fs.permissions.umask-mode) says.
+     */
+    public DurableFs withPermission(short dirPermission) {
+        return new DurableFs(fs, dirPermission);
+    }
+
+    public FsPermission dirPermission() {
+        return dirPermission;
+    }
+
+    public FsPermission filePermission() {
+        return filePermission;
     }
 
     /** The file system of {@code uri}, with bounded RPC timeouts unless set ({@link HadoopClientTimeouts}). */
     public static DurableFs forUri(URI uri, Configuration conf) throws IOException {
-        return new DurableFs(FileSystem.get(uri, HadoopClientTimeouts.apply(conf)));
+        return new DurableFs(FileSystem.get(uri, HadoopClientTimeouts.apply(conf)), DEFAULT_DIR_PERMISSION);
     }
 
     public FileSystem fileSystem() {
@@ -79,10 +106,13 @@ public final class DurableFs {
             java.nio.file.Path file = localFile(path);
             FileChannel ch;
             try {
+                // created with at most these bits (the umask can only narrow them), then set exactly
                 ch = exclusive
-                        ? FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                        : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                StandardOpenOption.TRUNCATE_EXISTING);
+                        ? FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                                posix(filePermission))
+                        : FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                StandardOpenOption.TRUNCATE_EXISTING), posix(filePermission));
+                setLocalPermission(file, filePermission);
             } catch (FileAlreadyExistsException e) {
                 throw new org.apache.hadoop.fs.FileAlreadyExistsException(path + " already exists");
             } catch (java.nio.file.NoSuchFileException e) {
@@ -93,7 +123,29 @@ public final class DurableFs {
             }
             return new LocalOutput(ch);
         }
-        return new HadoopOutput(fs.create(path, !exclusive));
+        FSDataOutputStream out;
+        try {
+            out = fs.create(path, filePermission, !exclusive, fs.getConf().getInt("io.file.buffer.size", 4096),
+                    fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null);
+        } catch (RemoteException e) {
+            if (exclusive && AlreadyBeingCreatedException.class.getName().equals(e.getClassName())) {
+                // HDFS: another client (or thread of this one) is creating the same file right now
+                throw new org.apache.hadoop.fs.FileAlreadyExistsException(path + " is being created by another writer");
+            }
+            throw e;
+        }
+        if (!filePermission.applyUMask(FsPermission.getUMask(fs.getConf())).equals(filePermission)) {
+            fs.setPermission(path, filePermission); // the umask took bits away
+        }
+        return new HadoopOutput(out);
+    }
+
+    private static java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> posix(FsPermission p) {
+        return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(p.toString()));
+    }
+
+    private static void setLocalPermission(java.nio.file.Path file, FsPermission p) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(p.toString()));
     }
 
     /** Writes a whole small file durably under a temporary name, then renames it into place. */
@@ -134,6 +186,11 @@ public final class DurableFs {
         }
     }
 
+    /** Creates {@code dir} and missing parents with this file system's directory permission. */
+    public void mkdirs(Path dir) throws IOException {
+        mkdirs(dir, dirPermission);
+    }
+
     public void mkdirs(Path dir, FsPermission permission) throws IOException {
         if (!fs.exists(dir)) {
             if (!fs.mkdirs(dir, permission)) {
@@ -151,13 +208,16 @@ public final class DurableFs {
      */
     public void mkdir(Path dir) throws IOException {
         if (local) {
-            Files.createDirectory(localFile(dir));
-        } else if (!fs.mkdirs(dir)) {
+            java.nio.file.Path d = Files.createDirectory(localFile(dir), posix(dirPermission));
+            setLocalPermission(d, dirPermission);
+        } else if (!fs.mkdirs(dir, dirPermission)) {
             throw new IOException("could not create directory " + dir);
+        } else if (!dirPermission.applyUMask(FsPermission.getUMask(fs.getConf())).equals(dirPermission)) {
+            fs.setPermission(dir, dirPermission);
         }
     }
 
-    public InputStream open(Path p) throws IOException {
+    public FSDataInputStream open(Path p) throws IOException {
         return fs.open(p);
     }
 
@@ -188,10 +248,13 @@ public final class DurableFs {
 
     /** Entries of a directory sorted by name, without hidden side files; empty if it is missing. */
     public FileStatus[] list(Path dir) throws IOException {
-        if (!fs.exists(dir)) {
+        FileStatus[] all;
+        try {
+            all = fs.listStatus(dir); // one call (one NameNode RPC on HDFS): the fence check lists on every commit
+        } catch (FileNotFoundException e) {
             return new FileStatus[0];
         }
-        return Arrays.stream(fs.listStatus(dir))
+        return Arrays.stream(all)
                 .filter(s -> !s.getPath().getName().startsWith("."))
                 .sorted(Comparator.comparing(s -> s.getPath().getName()))
                 .toArray(FileStatus[]::new);

@@ -1,19 +1,19 @@
 package io.txtrain.core.inspect;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.txtrain.core.codec.ByteSource;
 import io.txtrain.core.codec.CorruptFrameException;
 import io.txtrain.core.codec.Frame;
-import io.txtrain.core.codec.FrameCodec;
-import io.txtrain.core.codec.FrameReader;
+import io.txtrain.core.codec.FrameScanner;
 
 /**
  * Reads every frame of a whole file, unlike recovery, which stops at the first invalid one: after
- * a damaged frame it resynchronises at the next offset where a valid frame starts, so that each
- * damaged place is found and reported on its own.
+ * a damaged frame it resynchronises at the next offset where a valid frame starts
+ * ({@link FrameScanner#nextValidFrame}, the rule recovery uses too), so that each damaged place is
+ * found and reported on its own.
  *
  * @param frames valid frames, with their offsets in the file
  * @param damage invalid places, in file order
@@ -33,50 +33,51 @@ public record FrameScan(List<Frame> frames, List<Damage> damage, long length) {
         }
     }
 
+    /** Receives the frames and damaged places of a file in file order, one at a time. */
+    public interface Visitor {
+        void frame(Frame f) throws IOException;
+
+        void damage(Damage d) throws IOException;
+    }
+
+    /** Scans a whole file in memory; for tests and small files. */
     public static FrameScan of(byte[] bytes) {
         List<Frame> frames = new ArrayList<>();
         List<Damage> damage = new ArrayList<>();
-        int pos = 0;
-        while (pos < bytes.length) {
+        try {
+            scan(new FrameScanner(ByteSource.of(bytes), null), new Visitor() {
+                @Override
+                public void frame(Frame f) {
+                    frames.add(f);
+                }
+
+                @Override
+                public void damage(Damage d) {
+                    damage.add(d);
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot happen on a byte array", e);
+        }
+        return new FrameScan(List.copyOf(frames), List.copyOf(damage), bytes.length);
+    }
+
+    /** Scans a file with bounded memory: one frame's payload at a time, and only after its CRC verified. */
+    public static void scan(FrameScanner scanner, Visitor visitor) throws IOException {
+        long pos = 0;
+        while (pos < scanner.length()) {
             try {
-                Frame f = frameAt(bytes, pos);
-                frames.add(f);
-                pos = (int) f.end();
+                Frame f = scanner.read(pos);
+                visitor.frame(f);
+                pos = f.end();
             } catch (CorruptFrameException e) {
-                int next = resync(bytes, pos + 1);
-                damage.add(new Damage(pos, e.reason(), e.truncated(), next));
+                long next = scanner.nextValidFrame(pos + 1);
+                visitor.damage(new Damage(pos, e.reason(), e.truncated(), next));
                 if (next < 0) {
                     break;
                 }
                 pos = next;
             }
         }
-        return new FrameScan(List.copyOf(frames), List.copyOf(damage), bytes.length);
-    }
-
-    private static Frame frameAt(byte[] bytes, int pos) throws CorruptFrameException {
-        try {
-            Frame f = new FrameReader(new ByteArrayInputStream(bytes, pos, bytes.length - pos), null,
-                    bytes.length - pos).next();
-            return new Frame(f.type(), f.payload(), pos);
-        } catch (CorruptFrameException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot happen on a byte array", e);
-        }
-    }
-
-    private static int resync(byte[] bytes, int from) {
-        for (int q = from; q + FrameCodec.HEADER_BYTES + FrameCodec.CRC_BYTES <= bytes.length; q++) {
-            if (bytes[q] == 'T' && bytes[q + 1] == 'X' && bytes[q + 2] == 'T' && bytes[q + 3] == 'R') {
-                try {
-                    frameAt(bytes, q);
-                    return q;
-                } catch (CorruptFrameException e) {
-                    // not a frame start: keep looking
-                }
-            }
-        }
-        return -1;
     }
 }

@@ -174,7 +174,7 @@ public record RunInspection(Path root, long inspectedAtMillis, FormatMeta format
 
     static SegmentHeader header(DurableFs fs, Path p) throws IOException {
         try (InputStream in = fs.open(p)) {
-            return SegmentHeader.decode(new FrameReader(in, p.toString(), -1).expect(RecordType.SEGMENT_HEADER)
+            return SegmentHeader.decode(new FrameReader(in, p.toString(), fs.visibleLength(p)).expect(RecordType.SEGMENT_HEADER)
                     .payload());
         }
     }

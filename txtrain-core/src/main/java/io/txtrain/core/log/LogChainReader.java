@@ -11,21 +11,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
+import io.txtrain.core.codec.ByteSource;
 import io.txtrain.core.codec.CorruptFrameException;
 import io.txtrain.core.codec.Frame;
 import io.txtrain.core.codec.FrameReader;
+import io.txtrain.core.codec.FrameScanner;
 import io.txtrain.core.codec.PayloadReader.MalformedPayloadException;
 import io.txtrain.core.codec.RecordType;
 import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.fs.DurableFs;
 
 /**
- * Reads the trusted log chain. A torn tail of the head is ignored; any invalid frame inside a
- * trusted range, a round gap or a foreign file is a {@link CorruptLogException} naming the file
- * and offset.
+ * Reads the trusted log chain. A torn tail of the head (an invalid frame with no valid frame
+ * after it) is ignored; any other invalid frame inside a trusted range, a round gap or a foreign
+ * file is a {@link CorruptLogException} naming the file and offset.
  */
 public final class LogChainReader {
     private final DurableFs fs;
@@ -115,11 +118,11 @@ public final class LogChainReader {
     private SegmentHeader readHeaderOrNullIfTorn(String name) throws IOException {
         Path p = new Path(layout.logDir(), name);
         try (InputStream in = fs.open(p)) {
-            Frame f = new FrameReader(in, p.toString(), -1).expect(RecordType.SEGMENT_HEADER);
+            Frame f = new FrameReader(in, p.toString(), fs.visibleLength(p)).expect(RecordType.SEGMENT_HEADER);
             return checkHeader(name, SegmentHeader.decode(f.payload()));
         } catch (CorruptFrameException e) {
-            if (e.truncated() && e.offset() == 0) {
-                return null;
+            if (e.truncated() && e.offset() == 0 && !validFrameAfter(p, 0)) {
+                return null; // the file ends inside its header: nothing was ever appended to it
             }
             throw new CorruptLogException("log segment header is damaged: " + e.getMessage(), e);
         } catch (MalformedPayloadException e) {
@@ -158,7 +161,7 @@ public final class LogChainReader {
                     f = reader.next();
                 } catch (CorruptFrameException e) {
                     if (isHead) {
-                        return at; // torn or corrupt tail of the active segment: ignored
+                        return tornTailOrCorruption(p, limit, e);
                     }
                     throw new CorruptLogException("corruption inside a sealed log segment: " + e.getMessage(), e);
                 }
@@ -171,6 +174,30 @@ public final class LogChainReader {
                     throw new CorruptLogException(p + ": record at offset " + at + ": " + e.getMessage(), e);
                 }
             }
+        }
+    }
+
+    /**
+     * The head's first invalid frame ends its valid prefix only if nothing valid follows it: a
+     * damaged suffix is what a crash mid-append leaves. A valid frame after it means damage in the
+     * middle of acknowledged records, which is corruption (docs/PROTOCOL.md §3.2).
+     */
+    private long tornTailOrCorruption(Path p, long limit, CorruptFrameException e) throws IOException {
+        long next = nextValidFrame(p, limit, e.offset() + 1);
+        if (next >= 0) {
+            throw new CorruptLogException("corruption inside the head log segment: " + e.getMessage()
+                    + "; a valid record follows at offset " + next + ", so this is not a torn tail", e);
+        }
+        return e.offset();
+    }
+
+    private boolean validFrameAfter(Path p, long offset) throws IOException {
+        return nextValidFrame(p, fs.visibleLength(p), offset + 1) >= 0;
+    }
+
+    private long nextValidFrame(Path p, long limit, long from) throws IOException {
+        try (FSDataInputStream in = fs.open(p)) {
+            return new FrameScanner(ByteSource.of(in, limit), p.toString()).nextValidFrame(from);
         }
     }
 

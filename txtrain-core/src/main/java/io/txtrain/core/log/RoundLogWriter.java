@@ -10,6 +10,7 @@ import io.txtrain.core.codec.FrameCodec;
 import io.txtrain.core.codec.RecordType;
 import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.fs.DurableFs;
+import io.txtrain.core.lease.Fence;
 
 /**
  * Appends committed rounds to the log. {@link #commit} returns only after the record is durable:
@@ -17,16 +18,11 @@ import io.txtrain.core.fs.DurableFs;
  * commits; {@link #truncateBefore} may be called from another thread.
  */
 public final class RoundLogWriter implements AutoCloseable {
-    /** Tells whether this writer still holds the directory (no higher writer epoch exists). */
-    public interface FenceCheck {
-        void check() throws IOException;
-    }
-
     private final DurableFs fs;
     private final DirLayout layout;
     private final long epoch;
     private final long segmentBytes;
-    private final FenceCheck fence;
+    private final Fence fence;
     private final List<String> chain;
     private final List<Long> chainFirstRounds;
     private String activeName;
@@ -34,7 +30,7 @@ public final class RoundLogWriter implements AutoCloseable {
     private io.txtrain.core.fs.DurableOutput active;
     private long nextRound;
 
-    private RoundLogWriter(DurableFs fs, DirLayout layout, long epoch, long segmentBytes, FenceCheck fence,
+    private RoundLogWriter(DurableFs fs, DirLayout layout, long epoch, long segmentBytes, Fence fence,
                            LogChain previous) {
         this.fs = fs;
         this.layout = layout;
@@ -52,7 +48,7 @@ public final class RoundLogWriter implements AutoCloseable {
      * event, durably, before returning.
      */
     public static RoundLogWriter takeOver(DurableFs fs, DirLayout layout, long epoch, long segmentBytes,
-                                          FenceCheck fence, LogChain previous, RecoveryEvent event)
+                                          Fence fence, LogChain previous, RecoveryEvent event)
             throws IOException {
         RoundLogWriter w = new RoundLogWriter(fs, layout, epoch, segmentBytes, fence, previous);
         w.openSegment(previous.head(), previous.headValidLength());
@@ -74,7 +70,9 @@ public final class RoundLogWriter implements AutoCloseable {
      * Durably commits a round. On return the round survives any crash. If it throws, the round
      * may or may not be committed; the caller must stop and let recovery decide.
      *
-     * @throws FencedException if another writer took over; the commit is then not trusted
+     * @throws FencedException if another writer took over: before the append (then nothing was
+     *                         written), or after the sync (then the newer writer's recovery decides
+     *                         whether the record counts, as for a crash inside the commit)
      */
     public void commit(RoundRecord record) throws IOException {
         commit(record, null);
@@ -127,6 +125,7 @@ public final class RoundLogWriter implements AutoCloseable {
     }
 
     private void appendSynced(List<byte[]> before, byte[] last) throws IOException {
+        fence.check(); // a writer that is fenced already appends nothing
         try {
             for (byte[] f : before) {
                 active.write(f);
@@ -154,6 +153,7 @@ public final class RoundLogWriter implements AutoCloseable {
      * {@code round} or later). The segment holding {@code round} itself is kept.
      */
     public synchronized void truncateBefore(long round) throws IOException {
+        fence.check();
         while (chain.size() > 1 && chainFirstRounds.get(1) <= round) {
             Path segment = new Path(layout.logDir(), chain.get(0));
             RunHistory.archive(fs, layout, segment, chainFirstRounds.get(1)); // before its rounds leave the log

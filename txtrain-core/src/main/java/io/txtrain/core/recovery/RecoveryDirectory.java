@@ -24,6 +24,8 @@ import io.txtrain.core.codec.FrameReader;
 import io.txtrain.core.codec.RecordType;
 import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.fs.DurableFs;
+import io.txtrain.core.fs.SupportedStores;
+import io.txtrain.core.lease.Fence;
 import io.txtrain.core.lease.WriterLease;
 import io.txtrain.core.log.LogChainReader;
 import io.txtrain.core.log.RecoveryEvent;
@@ -59,19 +61,33 @@ public final class RecoveryDirectory {
     public static OpenRun open(URI dir, Configuration conf, CoreSettings settings, Map<String, String> runAttributes,
                                Set<String> versioned, String application, CheckpointListener listener)
             throws IOException {
-        DurableFs fs = DurableFs.forUri(dir, conf);
+        DurableFs fs = DurableFs.forUri(dir, conf).withPermission(settings.permission());
         Path root = fs.qualify(new Path(dir));
+        SupportedStores.check(fs.fileSystem(), root);
         DirLayout layout = new DirLayout(root);
-        FsPermission perm = new FsPermission(settings.permission());
-        checkTopLevel(fs, layout);
-        fs.mkdirs(root, perm);
-        fs.mkdirs(layout.leaseDir(), perm);
-        fs.mkdirs(layout.logDir(), perm);
-        fs.mkdirs(layout.checkpointDir(), perm);
-
         LogChainReader logReader = new LogChainReader(fs, layout);
         CheckpointStore store = new CheckpointStore(fs, layout);
-        WriterLease lease = WriterLease.acquire(fs, layout, settings.lease(), application, 0);
+
+        // A start that is refused leaves the directory as it was (docs/PROTOCOL.md §8): what can refuse
+        // it is checked before anything is written, and a refusal found under the lease removes the
+        // lease file it took (older lease files are retired only once the start has succeeded).
+        checkTopLevel(fs, layout);
+        if (fs.exists(layout.format())) {
+            compareFormat(fs, layout, runAttributes, versioned);
+        }
+        try {
+            logReader.read();
+            store.list();
+        } catch (IOException | RuntimeException e) {
+            WriterLease.refuseIfHeld(fs, layout, settings.lease()); // a live writer may be changing it
+            throw e;
+        }
+        for (Path d : List.of(root, layout.leaseDir(), layout.logDir(), layout.checkpointDir())) {
+            fs.mkdirs(d);
+        }
+
+        WriterLease lease = WriterLease.acquire(fs, layout, settings.lease(), application);
+        RecoveryPlan plan;
         try {
             checkFormat(fs, layout, runAttributes, versioned);
             if (lease.previous() != null) {
@@ -80,16 +96,24 @@ public final class RecoveryDirectory {
                     fs.recoverLease(new Path(layout.logDir(), head), HDFS_LEASE_RECOVERY_MS);
                 }
             }
-            RecoveryPlan plan = new RecoveryPlanner(logReader, store).plan();
-            cleanUp(fs, layout, store, plan);
+            plan = new RecoveryPlanner(logReader, store).plan();
+        } catch (IOException | RuntimeException e) {
+            lease.abandon();
+            throw e;
+        }
+        try {
+            restrictPermissions(fs, layout);
+            cleanUp(fs, layout, store, plan, lease);
             RecoveryEvent event = new RecoveryEvent(System.currentTimeMillis(), lease.epoch(), plan.start() == null
                     ? -1 : plan.startRound(), plan.replay().size(), plan.nextRound(),
                     lease.previous() == null ? "" : lease.previous().describe(),
                     lease.previous() != null && !lease.previousReleased());
             RoundLogWriter log = RoundLogWriter.takeOver(fs, layout, lease.epoch(), settings.segmentBytes(), lease::check,
                     plan.chain(), event);
-            Retention retention = new Retention(store, log, settings.retain(), plan.untrusted());
-            CheckpointWriter checkpoints = new CheckpointWriter(store, lease.epoch(), listener, ref -> retention.apply());
+            lease.retireOlder();
+            Retention retention = new Retention(store, log, lease::check, settings.retain(), plan.untrusted());
+            CheckpointWriter checkpoints = new CheckpointWriter(store, lease.epoch(), lease::check, listener,
+                    ref -> retention.apply());
             LOG.info("opened {} as writer epoch {}: {}", root, lease.epoch(), describe(plan));
             return new OpenRun(root, lease, plan, log, checkpoints);
         } catch (IOException | RuntimeException e) {
@@ -98,10 +122,39 @@ public final class RecoveryDirectory {
         }
     }
 
+    /**
+     * A directory that others may read or write (created by hand, or by a txtrain before 1.0 under a
+     * lax umask) is narrowed to the configured permission, with a warning saying so.
+     */
+    private static void restrictPermissions(DurableFs fs, DirLayout layout) throws IOException {
+        FsPermission want = fs.dirPermission();
+        for (Path d : List.of(layout.root(), layout.leaseDir(), layout.logDir(), layout.checkpointDir())) {
+            FsPermission has = fs.status(d).getPermission();
+            if ((has.toShort() & 0777 & ~want.toShort()) != 0) {
+                try {
+                    fs.fileSystem().setPermission(d, want);
+                    LOG.warn("{} had permission {} ({}), more open than spark.txtrain.dir.permission; set it to {} ({})",
+                            d, has, octal(has), want, octal(want));
+                } catch (IOException e) {
+                    LOG.warn("{} has permission {} ({}), more open than spark.txtrain.dir.permission ({}), and could"
+                            + " not be narrowed: {}", d, has, octal(has), octal(want), e.toString());
+                }
+            }
+        }
+    }
+
+    private static String octal(FsPermission p) {
+        return String.format("%03o", p.toShort() & 0777);
+    }
+
     /** Reads the plan of a directory without taking the lease or writing anything. */
     public static RecoveryPlan inspect(URI dir, Configuration conf) throws IOException {
         DurableFs fs = DurableFs.forUri(dir, conf);
-        DirLayout layout = new DirLayout(fs.qualify(new Path(dir)));
+        return inspect(fs, new DirLayout(fs.qualify(new Path(dir))));
+    }
+
+    /** As {@link #inspect(URI, Configuration)}: exactly what a writer's start checks before it writes. */
+    public static RecoveryPlan inspect(DurableFs fs, DirLayout layout) throws IOException {
         checkTopLevel(fs, layout);
         return new RecoveryPlanner(new LogChainReader(fs, layout), new CheckpointStore(fs, layout)).plan();
     }
@@ -171,6 +224,11 @@ public final class RecoveryDirectory {
             fs.writeAtomically(layout.format(), FrameCodec.encode(RecordType.META, meta.encode()));
             return;
         }
+        compareFormat(fs, layout, attrs, versioned);
+    }
+
+    private static void compareFormat(DurableFs fs, DirLayout layout, Map<String, String> attrs, Set<String> versioned)
+            throws IOException {
         FormatMeta meta = readFormat(fs, layout);
         List<String> diffs = new ArrayList<>();
         TreeSet<String> keys = new TreeSet<>(meta.runAttributes().keySet());
@@ -208,14 +266,16 @@ public final class RecoveryDirectory {
         return s.length() <= 80 ? "'" + s + "'" : "'" + s.substring(0, 77) + "...'";
     }
 
-    private static void cleanUp(DurableFs fs, DirLayout layout, CheckpointStore store, RecoveryPlan plan)
+    private static void cleanUp(DurableFs fs, DirLayout layout, CheckpointStore store, RecoveryPlan plan, Fence fence)
             throws IOException {
         for (Path tmp : store.listTemporary()) {
             LOG.info("removing unfinished checkpoint {}", tmp);
+            fence.check();
             fs.delete(tmp, true);
         }
         for (String orphan : plan.chain().orphans()) {
             LOG.info("removing log segment {} of a fenced-out writer", orphan);
+            fence.check();
             fs.delete(new Path(layout.logDir(), orphan), false);
         }
     }

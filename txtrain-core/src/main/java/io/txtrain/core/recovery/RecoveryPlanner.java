@@ -9,8 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.txtrain.core.checkpoint.CheckpointCorruptException;
+import io.txtrain.core.checkpoint.CheckpointDefect;
 import io.txtrain.core.checkpoint.CheckpointRef;
 import io.txtrain.core.checkpoint.CheckpointStore;
+import io.txtrain.core.checkpoint.Manifest;
 import io.txtrain.core.checkpoint.VerifiedCheckpoint;
 import io.txtrain.core.log.CorruptLogException;
 import io.txtrain.core.log.LogChain;
@@ -69,18 +71,47 @@ public final class RecoveryPlanner {
      */
     public VerifiedCheckpoint trusted(CheckpointRef ref, LogChain chain) throws IOException {
         VerifiedCheckpoint v = checkpoints.load(ref);
+        CheckpointDefect d = againstLog(ref, v.manifest(), chain);
+        if (d != null) {
+            throw new CheckpointCorruptException(d);
+        }
+        return v;
+    }
+
+    /**
+     * The same rules as {@link #trusted}, with a fixed-size buffer and without loading the blobs,
+     * reporting every defect (for the verifier): the checkpoint is trusted exactly when the list is
+     * empty.
+     *
+     * @param chain the log, or null if it cannot be read (then rule c is not applied)
+     */
+    public List<CheckpointDefect> defects(CheckpointRef ref, LogChain chain) throws IOException {
+        List<CheckpointDefect> defects = new ArrayList<>();
+        Manifest m = checkpoints.check(ref, defects);
+        if (defects.isEmpty() && chain != null) {
+            CheckpointDefect d = againstLog(ref, m, chain);
+            if (d != null) {
+                defects.add(d);
+            }
+        }
+        return defects;
+    }
+
+    /** Rule (c): the log's record of the checkpoint's round has the same state checksum. */
+    private static CheckpointDefect againstLog(CheckpointRef ref, Manifest m, LogChain chain) {
         if (ref.round() == 0) {
-            return v;
+            return null;
         }
         RoundRecord rec = chain.round(ref.round());
         if (rec == null) {
-            throw new CheckpointCorruptException("round " + ref.round() + " is not committed in the log"
-                    + " (written by a fenced-out writer, or the log was damaged)");
+            return new CheckpointDefect(ref.path(), -1, CheckpointDefect.Kind.NOT_IN_LOG, "round " + ref.round()
+                    + " is not committed in the log" + (ref.round() > chain.lastRound()
+                    ? " (the checkpoint of a fenced-out writer)" : " (the log no longer holds it, or was damaged)"));
         }
-        if (!Arrays.equals(rec.stateChecksum(), v.manifest().stateChecksum())) {
-            throw new CheckpointCorruptException("state checksum " + v.manifest().stateChecksumHex()
-                    + " differs from the committed round's " + rec.stateChecksumHex());
+        if (!Arrays.equals(rec.stateChecksum(), m.stateChecksum())) {
+            return new CheckpointDefect(ref.path(), -1, CheckpointDefect.Kind.CHECKSUM_DIFFERS, "state checksum "
+                    + m.stateChecksumHex() + " differs from the committed round's " + rec.stateChecksumHex());
         }
-        return v;
+        return null;
     }
 }

@@ -101,12 +101,13 @@ class DirectoryVerifierTest {
     }
 
     @Test
-    void aDamagedRecordInsideTheHeadIsAProblemThoughRecoveryWouldTakeItForATornTail() throws Exception {
+    void aDamagedRecordInsideTheHeadIsAProblemAndRecoveryAgrees() throws Exception {
         URI dir = run("head");
         Path head = segment(dir, chain(dir).head());
         long offset = flipInFrame(head, 1);
         DirectoryVerifier.Result r = verify(dir);
         assertProblem(r, head, offset, "CRC32C mismatch", "valid records resume");
+        assertTrue(r.recoveryError() != null && r.recoveryError().contains("offset " + offset), r.recoveryError());
     }
 
     @Test

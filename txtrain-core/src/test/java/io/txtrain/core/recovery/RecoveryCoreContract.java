@@ -49,6 +49,7 @@ import io.txtrain.core.log.RecoveryEvent;
 import io.txtrain.core.testing.RecordingListener;
 import io.txtrain.core.testing.Rounds;
 import io.txtrain.core.testing.TestFs;
+import io.txtrain.core.testing.Verdicts;
 
 /**
  * The recovery core's contract (docs/PROTOCOL.md), run unchanged against every real file system a
@@ -508,5 +509,273 @@ abstract class RecoveryCoreContract {
             assertTrue(checkpoint(run, 5));
         }
         assertPlan(inspect(dir), 5, 5);
+    }
+
+    /**
+     * A flipped byte in the middle of the head segment, with valid records after it, is corruption:
+     * recovery stops with an error naming the file and the damaged record's offset instead of taking
+     * it for a torn tail and dropping acknowledged rounds, and the refused start changes nothing.
+     */
+    @Test
+    void aFlippedByteInsideTheHeadSegmentIsCorruptionNotATornTail() throws Exception {
+        URI dir = fs().newDir("head-flip");
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 5);
+        }
+        String headName = inspect(dir).chain().head();
+        Path head = new Path(fs().layout(dir).logDir(), headName);
+        Frame round2 = frames(head).get(3); // header, recovery event, round 1, round 2
+        assertEquals(2, io.txtrain.core.log.RoundRecord.decode(round2.payload()).round());
+        fs().rewrite(head, b -> {
+            b[(int) round2.offset() + FrameCodec.HEADER_BYTES + 30] ^= 0x04;
+            return b;
+        });
+        var before = fs().snapshot(dir);
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> inspect(dir));
+        assertMentions(e, headName, "offset " + round2.offset(), "not a torn tail");
+        assertMentions(assertThrows(CorruptLogException.class, () -> open(dir)), headName, "offset " + round2.offset());
+        assertEquals(before, fs().snapshot(dir), "the refused start left the directory as it was");
+    }
+
+    /**
+     * A length field of the head's header damaged so that it "runs past the end" looks like a
+     * segment whose creation was torn, but valid records follow it: corruption, not an orphan whose
+     * rounds could be dropped.
+     */
+    @Test
+    void aDamagedHeaderOfTheHeadWithRecordsAfterItIsCorruptionNotATornCreate() throws Exception {
+        URI dir = fs().newDir("head-header");
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
+            commit(run, 1, 12);
+        }
+        String headName = inspect(dir).chain().head();
+        Path head = new Path(fs().layout(dir).logDir(), headName);
+        fs().rewrite(head, b -> {
+            b[8] = 0x01; // the header's payload length: now about 16 MB, past the end of the file
+            return b;
+        });
+        assertMentions(assertThrows(CorruptLogException.class, () -> inspect(dir)), headName);
+    }
+
+    /** Only a damaged suffix is a torn tail: a flip in the head's last record drops that record alone. */
+    @Test
+    void aDamagedLastRecordOfTheHeadIsATornTail() throws Exception {
+        URI dir = fs().newDir("head-last");
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 5);
+        }
+        Path head = new Path(fs().layout(dir).logDir(), inspect(dir).chain().head());
+        List<Frame> frames = frames(head);
+        Frame last = frames.get(frames.size() - 1);
+        fs().rewrite(head, b -> {
+            b[(int) last.offset() + FrameCodec.HEADER_BYTES + 30] ^= 0x04;
+            return b;
+        });
+        assertPlan(inspect(dir), 0, 4);
+    }
+
+    private List<Frame> frames(Path p) throws IOException {
+        return io.txtrain.core.inspect.FrameScan.of(fs().read(p)).frames();
+    }
+
+    enum Refusal { SEALED_SEGMENT_FLIP, HEAD_FLIP, NEWER_FORMAT, OTHER_RUN, FOREIGN_ENTRY, LIVE_WRITER, NO_START_STATE }
+
+    /** A start that is refused leaves every file and byte of the directory as it was. */
+    @ParameterizedTest
+    @EnumSource(Refusal.class)
+    void aRefusedStartLeavesTheDirectoryByteForByte(Refusal refusal) throws Exception {
+        URI dir = fs().newDir("refused-" + refusal);
+        DirLayout l = fs().layout(dir);
+        try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
+            commit(run, 1, 20);
+            assertTrue(checkpoint(run, 12));
+        }
+        LogChain chain = inspect(dir).chain();
+        OpenRun holder = null;
+        Map<String, String> attrs = Rounds.RUN;
+        switch (refusal) {
+            case SEALED_SEGMENT_FLIP -> flipSecondRecord(new Path(l.logDir(), chain.segments().get(chain.segments().size() - 2)));
+            case HEAD_FLIP -> flipSecondRecord(new Path(l.logDir(), chain.head()));
+            case NEWER_FORMAT -> fs().rewrite(l.format(), b -> {
+                b[4] = 2;
+                return b;
+            });
+            case OTHER_RUN -> {
+                attrs = new HashMap<>(Rounds.RUN);
+                attrs.put("network", "another");
+            }
+            case FOREIGN_ENTRY -> fs().replace(new Path(l.root(), "notes.txt"), new byte[] {1, 2});
+            case LIVE_WRITER -> holder = open(dir, SMALL_SEGMENTS);
+            case NO_START_STATE -> { // the only checkpoint is damaged and the log no longer reaches round 1
+                try (OpenRun run = open(dir, SMALL_SEGMENTS.withRetain(1))) {
+                    commit(run, 21, 22);
+                    assertTrue(checkpoint(run, 22));
+                }
+                assertTrue(inspect(dir).chain().firstRound() > 1, inspect(dir).chain().segments().toString());
+                flipByteInParams(dir, 22, 2);
+            }
+        }
+        try {
+            var before = fs().snapshot(dir);
+            Map<String, String> a = attrs;
+            assertThrows(IOException.class, () -> RecoveryDirectory.open(dir, fs().conf(), SMALL_SEGMENTS, a, "test",
+                    listener));
+            assertEquals(before, fs().snapshot(dir));
+        } finally {
+            if (holder != null) {
+                holder.close();
+            }
+        }
+    }
+
+    private void flipSecondRecord(Path segment) throws IOException {
+        Frame f = frames(segment).get(1);
+        fs().rewrite(segment, b -> {
+            b[(int) f.offset() + FrameCodec.HEADER_BYTES + 5] ^= 0x01;
+            return b;
+        });
+    }
+
+    /**
+     * Names that match txtrain's patterns but whose numbers overflow a long are foreign entries:
+     * recovery refuses them with an error naming the file (not a NumberFormatException), and the
+     * verifier reports them as problems.
+     */
+    @Test
+    void namesWhoseNumbersOverflowAreForeignEntriesNamedInTheError() throws Exception {
+        URI dir = fs().newDir("overflow");
+        DirLayout l = fs().layout(dir);
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 2);
+        }
+        for (Path p : List.of(new Path(l.checkpointDir(), "ckpt-9999999999999999999-0000000001"),
+                new Path(l.logDir(), "seg-0000000001-9999999999999999999.log"))) {
+            fs().replace(p, new byte[] {1});
+            IOException e = assertThrows(IOException.class, () -> inspect(dir));
+            assertMentions(e, p.getName());
+            assertMentions(assertThrows(IOException.class, () -> open(dir)), p.getName());
+            var r = io.txtrain.core.inspect.DirectoryVerifier.verify(fs().durable(), l, null);
+            assertTrue(r.findings().stream().anyMatch(f -> f.isProblem() && f.file().endsWith(p.getName())),
+                    r.findings().toString());
+            fs().fs().delete(p, true);
+        }
+        assertPlan(inspect(dir), 0, 2);
+    }
+
+    /**
+     * With a umask of 000 every file and directory txtrain creates still gets the configured
+     * permission (directories 700, files 600 by default; 750/640 when configured), and a
+     * pre-existing directory open to everyone is narrowed.
+     */
+    @Test
+    void filesAndDirectoriesGetExplicitPermissionsWhateverTheUmask() throws Exception {
+        org.apache.hadoop.conf.Configuration lax = fs().conf(Map.of("fs.permissions.umask-mode", "000"));
+        for (short mode : new short[] {0700, 0750}) {
+            URI dir = fs().newDir("umask-" + Integer.toOctalString(mode));
+            fs().fs().mkdirs(new Path(dir), new FsPermission((short) 0777));
+            fs().fs().setPermission(new Path(dir), new FsPermission((short) 0777)); // open to everyone before
+            CoreSettings settings = CoreSettings.DEFAULTS.withPermission(mode);
+            try (OpenRun run = RecoveryDirectory.open(dir, lax, settings, Rounds.RUN, "test", listener)) {
+                commit(run, 1, 2);
+                assertTrue(checkpoint(run, 2));
+            }
+            FileSystem fs = fs().fs();
+            var it = fs.listFiles(new Path(dir), true);
+            int files = 0;
+            while (it.hasNext()) {
+                var f = it.next();
+                assertEquals(new FsPermission((short) (mode & 0666)), f.getPermission(), f.getPath().toString());
+                files++;
+                for (Path d = f.getPath().getParent(); d.depth() >= new Path(dir).depth(); d = d.getParent()) {
+                    assertEquals(new FsPermission(mode), fs.getFileStatus(d).getPermission(), d.toString());
+                    if (d.depth() == new Path(dir).depth()) {
+                        break;
+                    }
+                }
+            }
+            assertTrue(files >= 5, "FORMAT, lease, segment, manifest and blobs: " + files);
+        }
+    }
+
+    /**
+     * {@code txtrain verify} and recovery never disagree about what is trusted: over every directory
+     * this contract builds (at the end of each test, damaged or repaired) and over each damaged one
+     * below, the verifier's verdict for every checkpoint equals recovery's loading path, it reports
+     * that recovery fails exactly when recovery fails, and it finds no problem inside a log segment
+     * that recovery trusts.
+     */
+    @org.junit.jupiter.api.AfterEach
+    void verifierAndRecoveryAgreeOnEveryDirectoryOfTheTest() throws Exception {
+        for (URI dir : fs().createdSince(mark)) {
+            Verdicts.assertAgree(fs(), dir);
+        }
+    }
+
+    private int mark;
+
+    @org.junit.jupiter.api.BeforeEach
+    void markDirectories() {
+        mark = fs().created();
+    }
+
+    enum Damaged { FLIPPED_BLOB, MISSING_MANIFEST, TRUNCATED_BLOB, FLIPPED_MANIFEST, CHECKSUM_DIFFERS, TORN_TAIL,
+        HEAD_FLIP, HEAD_LAST_FLIP, HEAD_HEADER_LENGTH, SEALED_FLIP, BYTES_PAST_TRUSTED, DELETED_SEALED_SEGMENT, ORPHAN_SEGMENT,
+        UNKNOWN_LOG_FILE, OVERFLOW_CHECKPOINT_NAME, EXTRA_BLOB }
+
+    @ParameterizedTest
+    @EnumSource(Damaged.class)
+    void verifierAndRecoveryAgreeOnADamagedDirectory(Damaged damage) throws Exception {
+        URI dir = fs().newDir("agree-" + damage);
+        DirLayout l = fs().layout(dir);
+        try (OpenRun run = open(dir, SMALL_SEGMENTS.withRetain(5))) {
+            commit(run, 1, 10);
+            assertTrue(checkpoint(run, 4));
+            assertTrue(checkpoint(run, 10));
+        }
+        try (OpenRun run = open(dir, SMALL_SEGMENTS.withRetain(5))) {
+            commit(run, 11, 14);
+            assertTrue(checkpoint(run, 13));
+        }
+        LogChain chain = inspect(dir).chain();
+        Path head = new Path(l.logDir(), chain.head());
+        Path sealed = new Path(l.logDir(), chain.segments().get(0));
+        Path newest = l.checkpoint(13, 2);
+        switch (damage) {
+            case FLIPPED_BLOB -> flipByteInParams(dir, 13, 2);
+            case MISSING_MANIFEST -> fs().fs().delete(new Path(newest, DirLayout.MANIFEST), false);
+            case TRUNCATED_BLOB -> fs().rewrite(new Path(newest, "blob-params"), b -> Arrays.copyOf(b, 10));
+            case FLIPPED_MANIFEST -> fs().rewrite(new Path(newest, DirLayout.MANIFEST), b -> {
+                b[b.length / 2] ^= 1;
+                return b;
+            });
+            case CHECKSUM_DIFFERS -> {
+                try (OpenRun run = open(dir, SMALL_SEGMENTS.withRetain(5))) {
+                    assertTrue(run.checkpoints().persistNow(run.snapshot(14, Rounds.sha256("other"), state(14))));
+                }
+            }
+            case TORN_TAIL -> fs().rewrite(head, b -> concat(b, new byte[] {'T', 'X', 'T', 'R', 1}));
+            case HEAD_FLIP -> flipSecondRecord(head);
+            case HEAD_LAST_FLIP -> {
+                List<Frame> fr = frames(head);
+                Frame last = fr.get(fr.size() - 1);
+                fs().rewrite(head, b -> {
+                    b[(int) last.offset() + FrameCodec.HEADER_BYTES + 3] ^= 1;
+                    return b;
+                });
+            }
+            case HEAD_HEADER_LENGTH -> fs().rewrite(head, b -> {
+                b[8] = 0x01;
+                return b;
+            });
+            case SEALED_FLIP -> flipSecondRecord(sealed);
+            case BYTES_PAST_TRUSTED -> fs().rewrite(sealed, b -> concat(b, new byte[100]));
+            case DELETED_SEALED_SEGMENT -> fs().fs().delete(new Path(l.logDir(), chain.segments().get(1)), false);
+            case ORPHAN_SEGMENT -> fs().replace(l.segment(1, 99), Arrays.copyOf(fs().read(sealed), 100));
+            case UNKNOWN_LOG_FILE -> fs().replace(new Path(l.logDir(), "seg-1.log"), new byte[] {1});
+            case OVERFLOW_CHECKPOINT_NAME -> fs().fs().mkdirs(new Path(l.checkpointDir(),
+                    "ckpt-9999999999999999999-0000000001"));
+            case EXTRA_BLOB -> fs().replace(new Path(newest, "blob-extra"), new byte[] {1});
+        }
+        Verdicts.assertAgree(fs(), dir);
     }
 }

@@ -6,10 +6,16 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
@@ -32,9 +38,23 @@ public abstract class TestFs {
 
     protected abstract URI base();
 
+    private final List<URI> created = new CopyOnWriteArrayList<>();
+
     /** A new, not yet existing directory. */
     public URI newDir(String hint) {
-        return URI.create(base() + "/" + hint + "-" + COUNTER.incrementAndGet());
+        URI dir = URI.create(base() + "/" + hint + "-" + COUNTER.incrementAndGet());
+        created.add(dir);
+        return dir;
+    }
+
+    /** How many directories {@link #newDir} handed out so far. */
+    public int created() {
+        return created.size();
+    }
+
+    /** The directories handed out after the first {@code mark}. */
+    public List<URI> createdSince(int mark) {
+        return List.copyOf(created.subList(mark, created.size()));
     }
 
     public FileSystem fs() throws IOException {
@@ -53,6 +73,39 @@ public abstract class TestFs {
         try (InputStream in = fs().open(p)) {
             return in.readAllBytes();
         }
+    }
+
+    /**
+     * Every entry below {@code dir} (hidden side files included): relative path to the SHA-256 of
+     * a file's bytes, or "dir" for a directory. Two equal snapshots mean byte-for-byte the same tree.
+     */
+    public TreeMap<String, String> snapshot(URI dir) throws IOException {
+        TreeMap<String, String> out = new TreeMap<>();
+        Path root = fs().makeQualified(new Path(dir));
+        if (fs().exists(root)) {
+            walk(root, root.toUri().getPath().length(), out);
+        }
+        return out;
+    }
+
+    private void walk(Path p, int prefix, TreeMap<String, String> out) throws IOException {
+        for (FileStatus s : fs().listStatus(p)) {
+            String rel = s.getPath().toUri().getPath().substring(prefix);
+            if (s.isDirectory()) {
+                out.put(rel, "dir");
+                walk(s.getPath(), prefix, out);
+            } else {
+                out.put(rel, HexFormat.of().formatHex(Rounds.sha256(read(s.getPath()))));
+            }
+        }
+    }
+
+    /** This file system's configuration plus {@code extra}, with the FileSystem cache off so it takes effect. */
+    public Configuration conf(Map<String, String> extra) {
+        Configuration c = new Configuration(conf());
+        extra.forEach(c::set);
+        c.setBoolean("fs." + scheme() + ".impl.disable.cache", true);
+        return c;
     }
 
     /** Replaces a file's whole content (HDFS cannot change bytes in place). */
