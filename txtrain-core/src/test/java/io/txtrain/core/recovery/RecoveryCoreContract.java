@@ -663,6 +663,43 @@ abstract class RecoveryCoreContract {
     }
 
     /**
+     * Retention checks the fence before it deletes: writer A's persist thread published a checkpoint
+     * of a later round just before C took the directory over (the publish's own fence check passed),
+     * and runs retention with retain = 1 after. Without the check it would delete C's only trusted
+     * checkpoint and truncate the log; with it, it throws FencedException and deletes nothing.
+     */
+    @Test
+    void retentionOfAFencedWriterDeletesNothing() throws Exception {
+        URI dir = fs().newDir("fenced-retention");
+        DirLayout l = fs().layout(dir);
+        io.txtrain.core.lease.LeaseSettings quick = new io.txtrain.core.lease.LeaseSettings(
+                java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(300), java.time.Duration.ZERO);
+        try (OpenRun first = open(dir, SMALL_SEGMENTS)) {
+            commit(first, 1, 10);
+        }
+        io.txtrain.core.lease.WriterLease a = io.txtrain.core.lease.WriterLease.acquire(fs().durable(), l,
+                new io.txtrain.core.lease.LeaseSettings(java.time.Duration.ofHours(1), java.time.Duration.ofHours(2),
+                        java.time.Duration.ZERO), "writer A");
+        try {
+            assertEquals(2, a.epoch());
+            fs().fs().setTimes(l.lease(2), System.currentTimeMillis() - 60_000, -1); // A stalls
+            try (OpenRun c = open(dir, SMALL_SEGMENTS.withLease(quick).withRetain(1))) {
+                assertEquals(3, c.writerEpoch());
+                assertTrue(checkpoint(c, 10));
+            }
+            // A's persist, published in the moment before the takeover
+            store(dir).publish(CheckpointSnapshot.of(12, Rounds.checksum(12), state(12)), 2);
+            var before = fs().snapshot(dir);
+            Retention retention = new Retention(store(dir), null, a, 1, List.of());
+            assertThrows(io.txtrain.core.log.FencedException.class, retention::apply);
+            assertEquals(before, fs().snapshot(dir), "nothing was deleted");
+            assertPlan(inspect(dir), 10, 10);
+        } finally {
+            a.close();
+        }
+    }
+
+    /**
      * With a umask of 000 every file and directory txtrain creates still gets the configured
      * permission (directories 700, files 600 by default; 750/640 when configured), and a
      * pre-existing directory open to everyone is narrowed.
