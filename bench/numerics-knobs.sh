@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 model="${1:-mlp}"
 for omp in 1 2 4; do
   echo "== OMP_NUM_THREADS=$omp"
-  OMP_NUM_THREADS="$omp" bench/java-main spark-plugin io.txtrain.spark.dl4j.NumericsProbe "$model" default concurrent=2 \
+  OMP_NUM_THREADS="$omp" bench/java-main txtrain-spark io.txtrain.spark.dl4j.NumericsProbe "$model" default concurrent=2 \
     master=1 nd4j=1 helpers=off workspaces=none blas=2 blas=4 blas=1 pinned concurrent=2 2>/dev/null | grep -E '^(env OMP|'"$model"' )'
 done

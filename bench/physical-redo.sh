@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx4g}" \
-  exec bench/java-main spark-plugin io.txtrain.spark.dl4j.PhysicalRedoBenchmark "${1:-both}" \
+  exec bench/java-main txtrain-spark io.txtrain.spark.dl4j.PhysicalRedoBenchmark "${1:-both}" \
   "${2:-0.05m,0.2m,1m,4m}" "${3:-20}" "${4:-${TMPDIR:-/tmp}}"

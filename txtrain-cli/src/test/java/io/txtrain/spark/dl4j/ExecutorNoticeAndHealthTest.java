@@ -218,10 +218,11 @@ class ExecutorNoticeAndHealthTest {
     void aFillingHeapShortensTheIntervalWhileItLasts() throws Exception {
         Path dir = tmp.resolve("heap");
         train(master(dir)
-                .set(TxtrainSettings.HOLD_HEAP, "4-9:0.5")
+                // every task pauses 250 ms: several 250 ms samples per round, on a fast machine too
+                .set(TxtrainSettings.HOLD_HEAP, "4-9:0.5:250ms")
                 .set(HazardSettings.HEAP_THRESHOLD, "0.3")
                 .set(HazardSettings.MAX_FACTOR, "50")
-                .set(HazardSettings.HALF_LIFE, "0.5s")
+                .set(HazardSettings.HALF_LIFE, "0.3s")
                 .set(AdaptivePolicySettings.INITIAL_COST, "0.05s")
                 .set(AdaptivePolicySettings.MIN_INTERVAL, "0.01s")
                 .build(), 2);

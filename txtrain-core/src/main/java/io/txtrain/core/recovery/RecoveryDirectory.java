@@ -72,14 +72,15 @@ public final class RecoveryDirectory {
         // it is checked before anything is written, and a refusal found under the lease removes the
         // lease file it took (older lease files are retired only once the start has succeeded).
         checkTopLevel(fs, layout);
-        if (fs.exists(layout.format())) {
-            compareFormat(fs, layout, runAttributes, versioned);
-        }
         try {
+            if (fs.exists(layout.format())) {
+                compareFormat(fs, layout, runAttributes, versioned);
+            }
             logReader.read();
             store.list();
         } catch (IOException | RuntimeException e) {
-            WriterLease.refuseIfHeld(fs, layout, settings.lease()); // a live writer may be changing it
+            // a live job holds it: that is the thing to fix first (and it may be changing the files)
+            WriterLease.refuseIfHeld(fs, layout, settings.lease());
             throw e;
         }
         for (Path d : List.of(root, layout.leaseDir(), layout.logDir(), layout.checkpointDir())) {
