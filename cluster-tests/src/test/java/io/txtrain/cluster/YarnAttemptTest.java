@@ -33,7 +33,8 @@ import io.txtrain.core.recovery.RecoveryPlan;
  * last committed round and ends with the fault-free checksum.
  */
 class YarnAttemptTest {
-    static final List<String> EXAMPLE_ARGS = List.of("--epochs", "1", "--limit", "1600", "--workers", "2");
+    /** The same example as the embedded reference run. */
+    static final List<String> EXAMPLE_ARGS = StandaloneSubmitTest.EXAMPLE_ARGS;
 
     @TempDir
     Path tmp;
