@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -109,8 +108,9 @@ class StandaloneSubmitTest {
         assertTrue(submit.waitFor(120, TimeUnit.SECONDS) && submit.exitValue() == 0,
                 "spark-submit failed; see " + spark.work());
 
-        long atKill = awaitCommitted(ckpt, 2, 600);
-        ProcessHandle driver = driverProcess().orElseThrow(() -> new AssertionError("no driver process"));
+        long atKill = RunProgress.awaitCommitted(hconf, ckpt, 2, 600, null);
+        ProcessHandle driver = RunProgress.exampleDriver("org.apache.spark.deploy.worker.DriverWrapper")
+                .orElseThrow(() -> new AssertionError("no driver process"));
         driver.destroyForcibly();
         assertTrue(driver.onExit().get(60, TimeUnit.SECONDS) != null);
 
@@ -144,7 +144,7 @@ class StandaloneSubmitTest {
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("anywhere-embedded.log").toFile());
         pb.environment().remove("OMP_NUM_THREADS");
         Process embedded = pb.start();
-        long atKill = awaitCommitted(ckpt, 3, 600);
+        long atKill = RunProgress.awaitCommitted(hconf, ckpt, 3, 600, embedded);
         embedded.destroyForcibly();
         assertTrue(embedded.waitFor(60, TimeUnit.SECONDS));
         RecoveryPlan killed = RecoveryDirectory.inspect(java.net.URI.create(ckpt), hconf);
@@ -190,29 +190,6 @@ class StandaloneSubmitTest {
         List<String> out = Files.readAllLines(tmp.resolve("embedded.out"));
         assertEquals(0, p.exitValue(), "embedded run failed: " + out + "; see " + tmp.resolve("embedded.err"));
         return out.get(out.size() - 1).substring("model sha256=".length());
-    }
-
-    private static long awaitCommitted(String dir, long rounds, int seconds) throws Exception {
-        long deadline = System.currentTimeMillis() + seconds * 1000L;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                long c = RecoveryDirectory.inspect(java.net.URI.create(dir), hconf).lastCommittedRound();
-                if (c >= rounds) {
-                    return c;
-                }
-            } catch (java.io.IOException notYet) {
-                // directory not created yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("fewer than " + rounds + " rounds committed after " + seconds + " s");
-    }
-
-    private static Optional<ProcessHandle> driverProcess() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("org.apache.spark.deploy.worker.DriverWrapper")
-                        && c.contains("FashionMnistExample")).orElse(false))
-                .findFirst();
     }
 
     /** The stdout of the cluster-mode driver of {@code ckpt} once it printed {@code marker}. */

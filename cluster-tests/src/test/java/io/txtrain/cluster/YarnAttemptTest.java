@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -108,8 +107,9 @@ class YarnAttemptTest {
             onYarn.environment(pb.environment());
             Process submit = pb.start();
 
-            long atKill = awaitCommitted(hconf, ckpt, 2, 600, submit);
-            ProcessHandle driver = driverProcess().orElseThrow(() -> new AssertionError("no ApplicationMaster process"));
+            long atKill = RunProgress.awaitCommitted(hconf, ckpt, 2, 600, submit);
+            ProcessHandle driver = RunProgress.exampleDriver("org.apache.spark.deploy.yarn.ApplicationMaster")
+                    .orElseThrow(() -> new AssertionError("no ApplicationMaster process"));
             driver.destroyForcibly();
             assertTrue(driver.onExit().get(60, TimeUnit.SECONDS) != null);
 
@@ -129,34 +129,6 @@ class YarnAttemptTest {
             yarn.stop();
             hdfs.shutdown();
         }
-    }
-
-    private static long awaitCommitted(Configuration conf, String dir, long rounds, int seconds, Process submit)
-            throws Exception {
-        long deadline = System.currentTimeMillis() + seconds * 1000L;
-        while (System.currentTimeMillis() < deadline) {
-            if (!submit.isAlive()) {
-                throw new AssertionError("the application ended before " + rounds + " rounds were committed (exit "
-                        + submit.exitValue() + ")");
-            }
-            try {
-                long c = RecoveryDirectory.inspect(java.net.URI.create(dir), conf).lastCommittedRound();
-                if (c >= rounds) {
-                    return c;
-                }
-            } catch (java.io.IOException notYet) {
-                // directory not created yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("fewer than " + rounds + " rounds committed after " + seconds + " s");
-    }
-
-    private static Optional<ProcessHandle> driverProcess() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("org.apache.spark.deploy.yarn.ApplicationMaster")
-                        && c.contains("FashionMnistExample")).orElse(false))
-                .findFirst();
     }
 
     /** The stdout of the ApplicationMaster container that printed the model checksum. */
