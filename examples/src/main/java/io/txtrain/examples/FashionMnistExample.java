@@ -90,8 +90,11 @@ public final class FashionMnistExample {
                     args.model(), args.epochs(), args.data(), args.checkpointDir(), sc.master());
             IdxDataset train = IdxDataset.load(args.data(), "train", args.limit(), sc.hadoopConfiguration());
             IdxDataset test = IdxDataset.load(args.data(), "t10k", 0, sc.hadoopConfiguration());
-            // each partition reads its slice of the files on the executor: no images inside Spark tasks
-            JavaRDD<DataSet> trainRdd = IdxSlices.rdd(sc, args.data(), "train", args.limit(), 10,
+            // each partition reads its slice of the files on the executor: no images inside Spark tasks.
+            // Executors have their own working directories: a relative path is made absolute here (on a
+            // cluster, --data must be where every executor can read it, e.g. hdfs://)
+            String data = qualified(args.data(), sc.hadoopConfiguration());
+            JavaRDD<DataSet> trainRdd = IdxSlices.rdd(sc, data, "train", args.limit(), 10,
                     Math.max(2, sc.defaultParallelism()));
             TransactionalTrainingMaster tm = new TransactionalTrainingMaster.Builder(args.workers(), 1)
                     .batchSizePerWorker(32).averagingFrequency(5).rngSeed(12345)
@@ -206,6 +209,12 @@ public final class FashionMnistExample {
     }
 
     /** Command-line options. */
+    /** {@code dir} as an absolute URI of its file system (a relative local path against this JVM's directory). */
+    static String qualified(String dir, org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+        return p.getFileSystem(conf).makeQualified(p).toString();
+    }
+
     record ExampleArgs(String checkpointDir, int epochs, String data, String model, String master, int workers,
                        int limit) {
         static final String USAGE = String.join("\n",
