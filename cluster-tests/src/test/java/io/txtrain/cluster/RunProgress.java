@@ -37,9 +37,14 @@ final class RunProgress {
         throw new AssertionError("fewer than " + rounds + " rounds committed after " + seconds + " s");
     }
 
-    /** The JVM running the example's driver inside {@code launcherClass} (a Worker's or YARN's). */
+    /**
+     * The JVM running the example's driver inside {@code launcherClass} (a Worker's or YARN's); not
+     * a shell that launched it (YARN starts containers through bash, whose command line names the
+     * same class).
+     */
     static Optional<ProcessHandle> exampleDriver(String launcherClass) {
         return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .filter(p -> p.info().commandLine().map(c -> c.contains(launcherClass)
                         && c.contains("FashionMnistExample")).orElse(false))
                 .findFirst();
