@@ -6,6 +6,7 @@ import io.txtrain.core.policy.CheckpointPolicy;
 import io.txtrain.core.policy.Decision;
 import io.txtrain.core.policy.EveryRoundsPolicy;
 import io.txtrain.core.policy.EverySecondsPolicy;
+import io.txtrain.core.policy.HazardSettings;
 import io.txtrain.core.policy.HealthReading;
 import io.txtrain.core.policy.PolicyInput;
 import io.txtrain.core.policy.YoungDaly;
@@ -163,6 +164,11 @@ public final class PolicySimulation {
 
     /** Adaptive policy with default settings, or those overridden by {@code -Dsim.conf=key=value,...}. */
     static Strategy adaptive() {
+        return adaptive(Map.of());
+    }
+
+    /** Adaptive policy as {@link #adaptive()}, with {@code extra} settings on top. */
+    static Strategy adaptive(Map<String, String> extra) {
         Map<String, String> conf = new HashMap<>();
         for (String kv : System.getProperty("sim.conf", "").split(",")) {
             int eq = kv.indexOf('=');
@@ -170,8 +176,10 @@ public final class PolicySimulation {
                 conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
             }
         }
+        conf.putAll(extra);
         AdaptivePolicySettings settings = AdaptivePolicySettings.fromConf(conf);
-        return () -> new AdaptiveCheckpointPolicy(settings, 0);
+        HazardSettings hazard = HazardSettings.fromConf(conf);
+        return () -> new AdaptiveCheckpointPolicy(settings, hazard, 0);
     }
 
     static Strategy everySeconds(double interval) {
@@ -202,9 +210,10 @@ public final class PolicySimulation {
         };
     }
 
-    /** Outcome of one run, in seconds. */
+    /** Outcome of one run, in seconds; {@code lostUnannounced} is the part of {@code lost} that
+     * failures without a notice cost. */
     record Result(double waste, double stall, double waits, double lost, double restart,
-            long checkpoints, long failures) {
+            long checkpoints, long failures, double lostUnannounced) {
     }
 
     /** Failure times of one seed: Poisson events, each a burst of one or more losses. */
@@ -263,6 +272,7 @@ public final class PolicySimulation {
         private double stall;
         private double wait;
         private double lost;
+        private double lostUnannounced;
         private double restart;
         private long checkpoints;
         private long failureCount;
@@ -325,8 +335,7 @@ public final class PolicySimulation {
                 if (nextFailure < end) {
                     long completed = (long) Math.floor((nextFailure - t) / r);
                     done += completed;
-                    lost += (nextFailure - t) - completed * r;
-                    fail(nextFailure);
+                    fail(nextFailure, (nextFailure - t) - completed * r);
                     continue;
                 }
                 t = end;
@@ -350,7 +359,7 @@ public final class PolicySimulation {
             if (Math.abs(waste - accounted) > 1e-6 * Math.max(1, t)) {
                 throw new IllegalStateException("accounting mismatch: waste " + waste + " vs " + accounted);
             }
-            return new Result(waste, stall, wait, lost, restart, checkpoints, failureCount);
+            return new Result(waste, stall, wait, lost, restart, checkpoints, failureCount, lostUnannounced);
         }
 
         private void checkpoint() {
@@ -361,7 +370,7 @@ public final class PolicySimulation {
             double p = trace.persist * jitter();
             if (nextFailure < t + s) {
                 stall += nextFailure - t;
-                fail(nextFailure);
+                fail(nextFailure, 0);
                 return;
             }
             t += s;
@@ -387,7 +396,7 @@ public final class PolicySimulation {
             }
             if (nextFailure < pendingDone) {
                 wait += nextFailure - t;
-                fail(nextFailure);
+                fail(nextFailure, 0);
                 return false;
             }
             wait += pendingDone - t;
@@ -404,10 +413,15 @@ public final class PolicySimulation {
             }
         }
 
-        private void fail(double f) {
+        /** A failure at {@code f}; {@code partialRound} is the unfinished round's work it also discards. */
+        private void fail(double f, double partialRound) {
             notePersist(f);
             pending = false;
-            lost += (done - durable) * r;
+            double l = partialRound + (done - durable) * r;
+            lost += l;
+            if (warnings == null || Double.isNaN(nextWarning[0])) {
+                lostUnannounced += l;
+            }
             done = durable;
             double from = f;
             policy.recordFailure(millis(f), "simulated failure");
@@ -450,7 +464,8 @@ public final class PolicySimulation {
                 .toArray(Result[]::new);
         return new Result(med(runs, Result::waste), med(runs, Result::stall), med(runs, Result::waits),
                 med(runs, Result::lost), med(runs, Result::restart),
-                Math.round(med(runs, x -> x.checkpoints)), Math.round(med(runs, x -> x.failures)));
+                Math.round(med(runs, x -> x.checkpoints)), Math.round(med(runs, x -> x.failures)),
+                med(runs, Result::lostUnannounced));
     }
 
     private static double med(Result[] runs, java.util.function.ToDoubleFunction<Result> f) {
@@ -568,11 +583,60 @@ public final class PolicySimulation {
         System.out.println(fmt("Simulation took %.1f s.", (System.nanoTime() - started) / 1e9));
     }
 
+    /**
+     * The price of the notice target: on each notice trace, the adaptive policy with its interval
+     * capped ({@code checkpoint.maxInterval}) at multiples of CheckFreq's interval, against the lost
+     * work of CheckFreq and Young/Daly. Shows how much overhead and waste losing less work than
+     * CheckFreq costs.
+     */
+    static void frontierTable() {
+        long started = System.nanoTime();
+        System.out.println("| trace | policy | lost work (of it: unannounced failures) | overhead | waste"
+                + " | lost below CheckFreq and Young/Daly |");
+        System.out.println("|---|---|---:|---:|---:|---|");
+        String only = System.getProperty("sim.traces", "");
+        double[] multiples = {1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, Double.NaN};
+        for (WarningTrace wt : warningTraces()) {
+            if (wt.warnings().noticeShare() == 0 || !wt.name().contains(only)) {
+                continue;
+            }
+            Trace trace = wt.trace();
+            Warnings w = wt.warnings();
+            long cfRounds = Math.max(1, (long) Math.ceil(trace.stall / (CHECKFREQ_OVERHEAD * trace.round)));
+            double cfInterval = cfRounds * trace.round;
+            Result cf = median(trace, w, everyRounds(cfRounds), 1000L);
+            Result yd = median(trace, w, everySeconds(YoungDaly.intervalSeconds(trace.stall, trace.mtbf)), 1000L);
+            System.out.println(fmt("| %s | CheckFreq 5%% (%s) | %s | |", wt.name(), dur(cfInterval), split(cf)));
+            System.out.println(fmt("| %s | Young/Daly, no warnings | %s | |", wt.name(), split(yd)));
+            for (double m : multiples) {
+                Map<String, String> conf = Double.isNaN(m) ? Map.of()
+                        : Map.of(AdaptivePolicySettings.MAX_INTERVAL, Math.round(m * cfInterval * 1000) + "ms",
+                                AdaptivePolicySettings.MIN_INTERVAL, Math.min(10_000, Math.round(m * cfInterval * 1000)) + "ms");
+                Result a = median(trace, w, adaptive(conf), 1000L);
+                boolean below = a.lost() < cf.lost() && a.lost() < yd.lost();
+                System.out.println(fmt("| %s | %s | %s | %s |", wt.name(),
+                        Double.isNaN(m) ? "adaptive with warnings (defaults)"
+                                : fmt("adaptive with warnings, interval capped at %.2f x CheckFreq's (%s)", m, dur(m * cfInterval)),
+                        split(a), below ? "yes" : "no"));
+            }
+        }
+        System.out.println(fmt("Simulation took %.1f s.", (System.nanoTime() - started) / 1e9));
+    }
+
+    private static String split(Result r) {
+        return fmt("%.2f (%.2f) | %.2f | %.2f", r.lost() / HOUR, r.lostUnannounced() / HOUR, (r.stall() + r.waits()) / HOUR,
+                r.waste() / HOUR);
+    }
+
     private static String cell(Result r) {
         return fmt("%.2f / %.2f (%.2f)", r.lost() / HOUR, (r.stall() + r.waits()) / HOUR, r.waste() / HOUR);
     }
 
     public static void main(String[] args) {
+        if ("frontier".equals(System.getProperty("sim.table"))) {
+            frontierTable();
+            return;
+        }
         if ("warnings".equals(System.getProperty("sim.table"))) {
             warningsTable();
             return;
