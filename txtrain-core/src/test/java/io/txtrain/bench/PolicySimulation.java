@@ -36,11 +36,14 @@ import java.util.stream.IntStream;
  *
  * <p>With {@code -Dsim.table=warnings} it prints the warnings table instead: traces where a share
  * of the failures is announced by a notice 5-120 s ahead (decommissioning, preemption), or preceded
- * by a health signal (with as many false alarms as failures); see {@link Warnings}.
+ * by a health signal (with as many false alarms as failures); see {@link Warnings}. With
+ * {@code -Dsim.table=frontier} it prints, for the notice traces, the adaptive policy with its interval
+ * capped at multiples of CheckFreq's against CheckFreq and Young/Daly, with the lost work of the
+ * unannounced failures apart (see {@link #frontierTable}).
  *
  * <p>System properties: {@code sim.seeds} / {@code sim.maxSeeds} (seeds per trace, default 21 / 201),
  * {@code sim.workDays} (default 7), {@code sim.traces} (run only traces whose name contains this),
- * {@code sim.conf} (adaptive settings overrides, {@code key=value,...}), {@code sim.table}.
+ * {@code sim.conf} (adaptive and hazard settings overrides, {@code key=value,...}), {@code sim.table}.
  */
 public final class PolicySimulation {
 
