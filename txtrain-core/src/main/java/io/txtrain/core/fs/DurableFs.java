@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -166,8 +167,16 @@ public final class DurableFs {
      * durable. Returns false if the rename did not happen.
      */
     public boolean rename(Path src, Path dst) throws IOException {
+        if (fs instanceof DistributedFileSystem dfs) {
+            try {
+                dfs.rename(src, dst, Options.Rename.NONE); // one NameNode call; refuses an existing dst
+                return true;
+            } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+                return false;
+            }
+        }
         if (fs.exists(dst)) {
-            return false; // HDFS would move src *into* an existing directory
+            return false; // a plain rename would move src *into* an existing directory
         }
         boolean ok = fs.rename(src, dst);
         if (ok) {
