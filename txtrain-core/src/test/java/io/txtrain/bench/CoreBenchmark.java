@@ -39,8 +39,9 @@ import io.txtrain.core.recovery.RecoveryDirectory;
  *   <li>Commit latency: {@link OpenRun#commit} of a ~1 KB {@link RoundRecord} (append + durable
  *   sync + fence check), median and p99, next to a raw append + sync of the same bytes on the same
  *   file system (no txtrain) for reference.</li>
- *   <li>Checkpoint persist: the background persist of a snapshot (blob write + sync, MANIFEST,
- *   rename, directory sync) against a plain sequential write of the same bytes to one file
+ *   <li>Checkpoint persist: the background persist of a snapshot (one file: blobs, MANIFEST and
+ *   footer, one sync, the publishing rename and, on file://, the directory sync) against a plain
+ *   sequential write of the same bytes to one file
  *   (local: FileChannel write + force; HDFS: create + write + hsync + close), baseline and
  *   txtrain runs alternating, medians over the repeats.</li>
  * </ol>
@@ -50,7 +51,9 @@ import io.txtrain.core.recovery.RecoveryDirectory;
  *
  * <p>Arguments ({@code --name=value}): {@code dir} (local base directory, default
  * {@code java.io.tmpdir}), {@code fs} ({@code file,hdfs}), {@code commits} (1000), {@code warmup}
- * (200), {@code sizesMb} ({@code 10,200}), {@code repeats} (7), {@code recordBytes} (1024),
+ * (200; {@code 0} skips the commit latency), {@code sizesMb} ({@code 10,200}: one blob of that many MiB),
+ * {@code params} (none; e.g. {@code 1M,10M,50M}: the four blobs txtrain checkpoints for an Adam-trained
+ * network of that many float parameters, about 12 bytes each), {@code repeats} (7), {@code recordBytes} (1024),
  * {@code hdfsCloseRetryMs} (the HDFS client's first wait when {@code close()} finds that the
  * DataNode has not yet reported the last block; Hadoop's default is 400 ms).
  */
@@ -64,6 +67,8 @@ public final class CoreBenchmark {
     private int repeats = 7;
     private int recordBytes = 1024;
     private List<Integer> sizesMb = List.of(10, 200);
+    /** Model sizes in parameters: the state txtrain checkpoints for an Adam-trained network of that size. */
+    private List<Long> params = List.of();
     private List<String> fileSystems = List.of("file", "hdfs");
     /** dfs.client.block.write.locateFollowingBlock.initial.delay.ms for the client; null: Hadoop's default. */
     private String hdfsCloseRetryMs;
@@ -96,9 +101,18 @@ public final class CoreBenchmark {
                 case "hdfsCloseRetryMs" -> hdfsCloseRetryMs = v;
                 case "sizesMb" -> sizesMb = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
                         .map(Integer::valueOf).toList();
+                case "params" -> params = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
+                        .map(CoreBenchmark::count).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
         }
+    }
+
+    /** "1M" = 1,000,000, "500k" = 500,000, or a plain number. */
+    private static long count(String v) {
+        String t = v.trim().toLowerCase(Locale.ROOT);
+        long unit = t.endsWith("m") ? 1_000_000L : t.endsWith("k") ? 1_000L : 1L;
+        return Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
     }
 
     private void run() throws Exception {
@@ -148,10 +162,38 @@ public final class CoreBenchmark {
     }
 
     private void bench(String fsLabel, URI dir, Configuration conf) throws Exception {
-        commitLatency(fsLabel, URI.create(dir + "/commit"), conf);
-        for (int mb : sizesMb) {
-            persist(fsLabel, URI.create(dir + "/persist-" + mb), conf, mb);
+        if (commits > 0) {
+            commitLatency(fsLabel, URI.create(dir + "/commit"), conf);
         }
+        for (int mb : sizesMb) {
+            byte[] state = new byte[mb << 20];
+            new SplittableRandom(mb).nextBytes(state);
+            persist(fsLabel, URI.create(dir + "/persist-" + mb), conf, mb + " MB", Map.of("params", state));
+        }
+        for (long n : params) {
+            persist(fsLabel, URI.create(dir + "/persist-p" + n), conf, paramsLabel(n), adamState(n));
+        }
+    }
+
+    private static String paramsLabel(long n) {
+        return (n % 1_000_000 == 0 ? n / 1_000_000 + "M" : n + "") + " params";
+    }
+
+    /**
+     * The blobs txtrain's trainer checkpoints for a network of {@code n} float parameters trained
+     * with Adam: parameters (4 B each), updater state (two moments, 8 B each), the training cursor
+     * and the configuration JSON (a few hundred bytes and a few KB).
+     */
+    private static Map<String, byte[]> adamState(long n) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        byte[] p = new byte[Math.toIntExact(4 * n)];
+        byte[] u = new byte[Math.toIntExact(8 * n)];
+        byte[] cursor = new byte[256];
+        byte[] config = new byte[6 << 10];
+        for (byte[] b : List.of(p, u, cursor, config)) {
+            rnd.nextBytes(b);
+        }
+        return Map.of("params", p, "updater", u, "cursor", cursor, "config", config);
     }
 
     // ---------------------------------------------------------------- commit latency
@@ -268,9 +310,10 @@ public final class CoreBenchmark {
 
     // ---------------------------------------------------------------- persist throughput
 
-    private void persist(String fsLabel, URI dir, Configuration conf, int mb) throws IOException {
-        byte[] state = new byte[mb << 20];
-        new SplittableRandom(mb).nextBytes(state);
+    private void persist(String fsLabel, URI dir, Configuration conf, String label, Map<String, byte[]> blobs)
+            throws IOException {
+        List<byte[]> state = new java.util.TreeMap<>(blobs).values().stream().toList();
+        long total = state.stream().mapToLong(b -> b.length).sum();
         byte[] checksum = new byte[32];
         PersistTimer listener = new PersistTimer();
         FileSystem fs = FileSystem.get(dir, conf);
@@ -299,7 +342,7 @@ public final class CoreBenchmark {
                         long r = run.nextRound();
                         run.commit(record(r, checksum, padding));
                         long s0 = System.nanoTime();
-                        CheckpointSnapshot snap = run.snapshot(r, checksum, Map.of("params", state));
+                        CheckpointSnapshot snap = run.snapshot(r, checksum, blobs);
                         long s = System.nanoTime() - s0;
                         System.gc(); // as for the plain write: start the timed persist with no garbage
                         if (!run.checkpoints().persistNow(snap)) {
@@ -320,7 +363,7 @@ public final class CoreBenchmark {
         for (int i = repeats - 2; i < repeats; i++) {
             fs.delete(new org.apache.hadoop.fs.Path(dir + "-plain-" + i), false);
         }
-        double mbytes = state.length / 1e6;
+        double mbytes = total / 1e6;
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < plain.size(); i++) {
             ratios.add((double) plain.get(i) / txtrain.get(i));
@@ -329,29 +372,36 @@ public final class CoreBenchmark {
         long pm = median(plain);
         long tm = median(txtrain);
         String r = String.format(Locale.ROOT,
-                "| %s | %d MB | %s (%.0f) | %s (%.0f) | **%.2f** | %.2f / %.2f / %.2f | %s |", fsLabel, mb,
+                "| %s | %s (%.0f MB) | %s (%.0f) | %s (%.0f) | **%.2f** | %.2f / %.2f / %.2f | %s |", fsLabel, label, mbytes,
                 ms(pm), mbytes / (pm / 1e9), ms(tm), mbytes / (tm / 1e9), (double) pm / tm, ratios.get(0),
                 ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1), ms(median(snapshot)));
         out.println(r + "   plain " + msList(plain) + " txtrain " + msList(txtrain));
         persistRows.add(r);
     }
 
-    private static long plainLocal(Path p, byte[] bytes) throws IOException {
+    /** The same bytes, one array after the other, to one new file: write, then one force. */
+    private static long plainLocal(Path p, List<byte[]> arrays) throws IOException {
         long t0 = System.nanoTime();
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
+            for (byte[] bytes : arrays) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
             }
             ch.force(false);
         }
         return System.nanoTime() - t0;
     }
 
-    private static long plainHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, byte[] bytes) throws IOException {
+    /** The same bytes to one new file: create, write, one hsync, close. */
+    private static long plainHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, List<byte[]> arrays)
+            throws IOException {
         long t0 = System.nanoTime();
         try (FSDataOutputStream o = fs.create(p, false)) {
-            o.write(bytes);
+            for (byte[] bytes : arrays) {
+                o.write(bytes);
+            }
             o.hsync();
         }
         return System.nanoTime() - t0;
