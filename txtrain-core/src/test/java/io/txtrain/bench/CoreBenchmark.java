@@ -41,9 +41,10 @@ import io.txtrain.core.recovery.RecoveryDirectory;
  *   file system (no txtrain) for reference.</li>
  *   <li>Checkpoint persist: the background persist of a snapshot (one file: blobs, MANIFEST and
  *   footer, one sync, the publishing rename and, on file://, the directory sync) against a plain
- *   sequential write of the same bytes to one file
- *   (local: FileChannel write + force; HDFS: create + write + hsync + close), baseline and
- *   txtrain runs alternating, medians over the repeats.</li>
+ *   sequential write of the same bytes to one file (local: FileChannel write + force; HDFS: create +
+ *   write + hsync + close), and against that write made to a temporary name and then renamed
+ *   durably (local: + rename + directory fsync; HDFS: + rename); the three run in turn, rotating
+ *   which goes first, medians over the repeats.</li>
  * </ol>
  *
  * <p>{@code hdfs} runs against a MiniDFSCluster (one NameNode, one DataNode) started inside this
@@ -155,8 +156,9 @@ public final class CoreBenchmark {
         commitRows.forEach(out::println);
         out.println();
         out.println("| file system | state | plain write: median (MB/s) | txtrain persist: median (MB/s) "
-                + "| throughput ratio txtrain / plain | per-pair ratios (min / median / max) | snapshot copy median |");
-        out.println("|---|---|---|---|---|---|---|");
+                + "| throughput ratio txtrain / plain | per-round ratios (min / median / max) "
+                + "| plain write + durable rename: median | ratio txtrain / (plain + rename) | snapshot copy median |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
         persistRows.forEach(out::println);
         deleteTree(root);
     }
@@ -319,25 +321,29 @@ public final class CoreBenchmark {
         FileSystem fs = FileSystem.get(dir, conf);
         boolean local = fs.getScheme().equals("file");
         List<Long> plain = new ArrayList<>();
+        List<Long> renamed = new ArrayList<>();
         List<Long> txtrain = new ArrayList<>();
         List<Long> snapshot = new ArrayList<>();
         try (OpenRun run = RecoveryDirectory.open(dir, conf, CoreSettings.DEFAULTS, Map.of("run", "bench"),
                 "core-benchmark", listener)) {
             String padding = padding(recordBytes, checksum);
-            for (int i = -1; i < repeats; i++) { // i = -1: warm-up pair, not counted
-                boolean baselineFirst = (i & 1) == 0; // alternate which goes first
-                long b = 0;
-                long t = 0;
-                for (int k = 0; k < 2; k++) {
+            for (int i = -1; i < repeats; i++) { // i = -1: warm-up round, not counted
+                long[] took = new long[3];
+                for (int k = 0; k < 3; k++) {
+                    int which = Math.floorMod(i + k, 3); // rotate which of the three goes first
                     // the benchmark's own garbage (earlier snapshots) must not be collected inside a
                     // timed write: a young collection copying a live 200 MB array takes ~1 s here
                     System.gc();
-                    if ((k == 0) == baselineFirst) {
-                        b = local ? plainLocal(Paths.get(URI.create(dir + "-plain-" + i)), state)
+                    if (which == 0) {
+                        took[0] = local ? plainLocal(Paths.get(URI.create(dir + "-plain-" + i)), state)
                                 : plainHadoop(fs, new org.apache.hadoop.fs.Path(dir + "-plain-" + i), state);
                         // keep the newest two plain files, as retention keeps two checkpoints, so
                         // that both sides free the same space (this disk is mounted with discard)
                         fs.delete(new org.apache.hadoop.fs.Path(dir + "-plain-" + (i - 2)), false);
+                    } else if (which == 1) {
+                        took[1] = local ? renamedLocal(Paths.get(URI.create(dir + "-renamed-" + i)), state)
+                                : renamedHadoop(fs, new org.apache.hadoop.fs.Path(dir + "-renamed-" + i), state);
+                        fs.delete(new org.apache.hadoop.fs.Path(dir + "-renamed-" + (i - 2)), false);
                     } else {
                         long r = run.nextRound();
                         run.commit(record(r, checksum, padding));
@@ -348,20 +354,22 @@ public final class CoreBenchmark {
                         if (!run.checkpoints().persistNow(snap)) {
                             throw new IOException("persist failed");
                         }
-                        t = listener.lastNanos();
+                        took[2] = listener.lastNanos();
                         if (i >= 0) {
                             snapshot.add(s);
                         }
                     }
                 }
                 if (i >= 0) {
-                    plain.add(b);
-                    txtrain.add(t);
+                    plain.add(took[0]);
+                    renamed.add(took[1]);
+                    txtrain.add(took[2]);
                 }
             }
         }
         for (int i = repeats - 2; i < repeats; i++) {
             fs.delete(new org.apache.hadoop.fs.Path(dir + "-plain-" + i), false);
+            fs.delete(new org.apache.hadoop.fs.Path(dir + "-renamed-" + i), false);
         }
         double mbytes = total / 1e6;
         List<Double> ratios = new ArrayList<>();
@@ -370,13 +378,39 @@ public final class CoreBenchmark {
         }
         ratios.sort(null);
         long pm = median(plain);
+        long rm = median(renamed);
         long tm = median(txtrain);
         String r = String.format(Locale.ROOT,
-                "| %s | %s (%.0f MB) | %s (%.0f) | %s (%.0f) | **%.2f** | %.2f / %.2f / %.2f | %s |", fsLabel, label, mbytes,
-                ms(pm), mbytes / (pm / 1e9), ms(tm), mbytes / (tm / 1e9), (double) pm / tm, ratios.get(0),
-                ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1), ms(median(snapshot)));
-        out.println(r + "   plain " + msList(plain) + " txtrain " + msList(txtrain));
+                "| %s | %s (%.0f MB) | %s (%.0f) | %s (%.0f) | **%.2f** | %.2f / %.2f / %.2f | %s | %.2f | %s |", fsLabel,
+                label, mbytes, ms(pm), mbytes / (pm / 1e9), ms(tm), mbytes / (tm / 1e9), (double) pm / tm, ratios.get(0),
+                ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1), ms(rm), (double) rm / tm,
+                ms(median(snapshot)));
+        out.println(r + "   plain " + msList(plain) + " renamed " + msList(renamed) + " txtrain " + msList(txtrain));
         persistRows.add(r);
+    }
+
+    /** As {@link #plainLocal}, to a temporary name, then renamed and the directory synced. */
+    private static long renamedLocal(Path p, List<byte[]> arrays) throws IOException {
+        long t0 = System.nanoTime();
+        Path tmp = p.resolveSibling("_tmp-" + p.getFileName());
+        plainLocal(tmp, arrays);
+        Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(p.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** As {@link #plainHadoop}, to a temporary name, then renamed. */
+    private static long renamedHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, List<byte[]> arrays)
+            throws IOException {
+        long t0 = System.nanoTime();
+        org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(p.getParent(), "_tmp-" + p.getName());
+        plainHadoop(fs, tmp, arrays);
+        if (!fs.rename(tmp, p)) {
+            throw new IOException("rename of " + tmp + " failed");
+        }
+        return System.nanoTime() - t0;
     }
 
     /** The same bytes, one array after the other, to one new file: write, then one force. */
