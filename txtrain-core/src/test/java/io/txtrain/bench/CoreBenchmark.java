@@ -55,7 +55,8 @@ import io.txtrain.core.recovery.RecoveryDirectory;
  * (200; {@code 0} skips the commit latency), {@code sizesMb} ({@code 10,200}: one blob of that many MiB),
  * {@code params} (none; e.g. {@code 1M,10M,50M}: the four blobs txtrain checkpoints for an Adam-trained
  * network of that many float parameters, about 12 bytes each), {@code repeats} (7), {@code recordBytes} (1024),
- * {@code hdfsCloseRetryMs} (the HDFS client's first wait when {@code close()} finds that the
+ * {@code load} ({@code false}; {@code true} also times recovery's load of the newest checkpoint against
+ * a plain read of the same bytes), {@code hdfsCloseRetryMs} (the HDFS client's first wait when {@code close()} finds that the
  * DataNode has not yet reported the last block; Hadoop's default is 400 ms).
  */
 public final class CoreBenchmark {
@@ -77,6 +78,9 @@ public final class CoreBenchmark {
     private String hdfsCloseRetryMs;
     private final List<String> commitRows = new ArrayList<>();
     private final List<String> persistRows = new ArrayList<>();
+    private final List<String> loadRows = new ArrayList<>();
+    /** Also time recovery's load of a checkpoint against a plain read of the same bytes. */
+    private boolean load;
 
     public static void main(String[] args) throws Exception {
         CoreBenchmark b = new CoreBenchmark();
@@ -102,6 +106,7 @@ public final class CoreBenchmark {
                 case "repeats" -> repeats = Integer.parseInt(v);
                 case "recordBytes" -> recordBytes = Integer.parseInt(v);
                 case "hdfsCloseRetryMs" -> hdfsCloseRetryMs = v;
+                case "load" -> load = Boolean.parseBoolean(v);
                 case "sizesMb" -> sizesMb = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
                         .map(Integer::valueOf).toList();
                 case "params" -> params = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
@@ -162,6 +167,13 @@ public final class CoreBenchmark {
                 + "| plain write + durable rename: median | ratio txtrain / (plain + rename) | snapshot copy median |");
         out.println("|---|---|---|---|---|---|---|---|---|");
         persistRows.forEach(out::println);
+        if (!loadRows.isEmpty()) {
+            out.println();
+            out.println("| file system | state | plain read into arrays: median | checkpoint load (read + CRC32C): median "
+                    + "| load / read |");
+            out.println("|---|---|---|---|---|");
+            loadRows.forEach(out::println);
+        }
         deleteTree(root);
     }
 
@@ -368,6 +380,9 @@ public final class CoreBenchmark {
                     txtrain.add(took[2]);
                 }
             }
+            if (load) {
+                load(fsLabel, label, fs, dir, state);
+            }
         }
         for (int i = repeats - 2; i < repeats; i++) {
             fs.delete(new org.apache.hadoop.fs.Path(dir + "-plain-" + i), false);
@@ -389,6 +404,49 @@ public final class CoreBenchmark {
                 ms(median(snapshot)));
         out.println(r + "   plain " + msList(plain) + " renamed " + msList(renamed) + " txtrain " + msList(txtrain));
         persistRows.add(r);
+    }
+
+    /**
+     * Recovery's load of the newest checkpoint (read, CRC32C of every blob, each blob into its own
+     * array) against reading the same bytes from the newest plain file into arrays of the blobs'
+     * sizes, alternating, {@code repeats} times each; both from the page cache, as just written.
+     */
+    private void load(String fsLabel, String label, FileSystem fs, URI dir, List<byte[]> state) throws IOException {
+        io.txtrain.core.fs.DurableFs dfs = io.txtrain.core.fs.DurableFs.of(fs);
+        io.txtrain.core.checkpoint.CheckpointStore store = new io.txtrain.core.checkpoint.CheckpointStore(dfs,
+                new io.txtrain.core.fs.DirLayout(fs.makeQualified(new org.apache.hadoop.fs.Path(dir))));
+        io.txtrain.core.checkpoint.CheckpointRef ref = store.list().get(0);
+        org.apache.hadoop.fs.Path plainFile = new org.apache.hadoop.fs.Path(dir + "-plain-" + (repeats - 1));
+        List<Long> read = new ArrayList<>();
+        List<Long> loaded = new ArrayList<>();
+        for (int i = -1; i < repeats; i++) {
+            for (int k = 0; k < 2; k++) {
+                System.gc();
+                long t0 = System.nanoTime();
+                if ((k == 0) == ((i & 1) == 0)) {
+                    try (var in = fs.open(plainFile)) {
+                        long at = 0;
+                        for (byte[] b : state) {
+                            byte[] into = new byte[b.length];
+                            in.readFully(at, into);
+                            at += b.length;
+                        }
+                    }
+                    if (i >= 0) {
+                        read.add(System.nanoTime() - t0);
+                    }
+                } else {
+                    store.load(ref);
+                    if (i >= 0) {
+                        loaded.add(System.nanoTime() - t0);
+                    }
+                }
+            }
+        }
+        String r = String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f |", fsLabel, label, ms(median(read)),
+                ms(median(loaded)), (double) median(loaded) / median(read));
+        out.println(r + "   read " + msList(read) + " load " + msList(loaded));
+        loadRows.add(r);
     }
 
     /** As {@link #plainLocal}, to a temporary name, then renamed and the directory synced. */
