@@ -109,7 +109,7 @@ public final class CheckpointStore {
         return refs;
     }
 
-    /** Temporary directories of unfinished persists. */
+    /** Temporary files of unfinished persists (directories, if an earlier writer left them). */
     public List<Path> listTemporary() throws IOException {
         List<Path> out = new ArrayList<>();
         for (FileStatus s : fs.list(layout.checkpointDir())) {

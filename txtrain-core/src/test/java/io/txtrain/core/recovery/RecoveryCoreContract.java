@@ -575,7 +575,7 @@ abstract class RecoveryCoreContract {
             assertFalse(failed.published());
             assertNotNull(failed.error());
             assertFalse(exists(l.checkpoint(3, 1)));
-            assertTrue(store(dir).listTemporary().isEmpty(), "the temporary directory was removed");
+            assertTrue(store(dir).listTemporary().isEmpty(), "the temporary file was removed");
             assertState(store(dir).load(listener.outcome(2).ref()), 2);
 
             commit(run, 4, 5); // training goes on
