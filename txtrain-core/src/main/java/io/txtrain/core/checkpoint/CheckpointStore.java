@@ -82,13 +82,13 @@ public final class CheckpointStore {
      */
     private DurableOutput createTemporary(Path tmp) throws IOException {
         try {
-            return fs.create(tmp, true, false);
+            return fs.createInExistingDirectory(tmp, true, false);
         } catch (FileNotFoundException e) {
             if (fs.exists(layout.checkpointDir())) {
                 throw e;
             }
             fs.mkdirs(layout.checkpointDir());
-            return fs.create(tmp, true, false);
+            return fs.createInExistingDirectory(tmp, true, false);
         }
     }
 

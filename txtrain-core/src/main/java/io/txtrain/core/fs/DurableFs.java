@@ -103,6 +103,21 @@ public final class DurableFs {
      * all the files of a directory (a checkpoint's blobs and manifest).
      */
     public DurableOutput create(Path path, boolean exclusive, boolean syncParent) throws IOException {
+        return create(path, exclusive, syncParent, false);
+    }
+
+    /**
+     * As {@link #create(Path, boolean, boolean)}, but fails with {@link FileNotFoundException} if the
+     * parent directory does not exist, on every file system (HDFS would otherwise create it with
+     * the umask's permission instead of this file system's directory permission).
+     */
+    public DurableOutput createInExistingDirectory(Path path, boolean exclusive, boolean syncParent)
+            throws IOException {
+        return create(path, exclusive, syncParent, true);
+    }
+
+    private DurableOutput create(Path path, boolean exclusive, boolean syncParent, boolean parentMustExist)
+            throws IOException {
         if (local) {
             java.nio.file.Path file = localFile(path);
             FileChannel ch;
@@ -126,8 +141,12 @@ public final class DurableFs {
         }
         FSDataOutputStream out;
         try {
-            out = fs.create(path, filePermission, !exclusive, fs.getConf().getInt("io.file.buffer.size", 4096),
-                    fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null);
+            int buffer = fs.getConf().getInt("io.file.buffer.size", 4096);
+            out = parentMustExist
+                    ? fs.createNonRecursive(path, filePermission, !exclusive, buffer, fs.getDefaultReplication(path),
+                            fs.getDefaultBlockSize(path), null)
+                    : fs.create(path, filePermission, !exclusive, buffer, fs.getDefaultReplication(path),
+                            fs.getDefaultBlockSize(path), null);
         } catch (RemoteException e) {
             if (exclusive && AlreadyBeingCreatedException.class.getName().equals(e.getClassName())) {
                 // HDFS: another client (or thread of this one) is creating the same file right now

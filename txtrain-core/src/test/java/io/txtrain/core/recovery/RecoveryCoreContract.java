@@ -556,6 +556,24 @@ abstract class RecoveryCoreContract {
         }
     }
 
+    /**
+     * {@code checkpoints/} removed under a running writer: the next persist creates it again with the
+     * configured permission (HDFS would create a missing parent with the umask's) and publishes.
+     */
+    @Test
+    void aRemovedCheckpointDirectoryIsCreatedAgainWithTheConfiguredPermission() throws Exception {
+        URI dir = fs().newDir("checkpoints-removed");
+        DirLayout l = fs().layout(dir);
+        try (OpenRun run = open(dir, CoreSettings.DEFAULTS.withPermission((short) 0750))) {
+            commit(run, 1, 2);
+            assertTrue(fs().fs().delete(l.checkpointDir(), true));
+            assertTrue(checkpoint(run, 2));
+            assertEquals(new FsPermission((short) 0750), fs().fs().getFileStatus(l.checkpointDir()).getPermission());
+            assertEquals(new FsPermission((short) 0640), fs().fs().getFileStatus(l.checkpoint(2, 1)).getPermission());
+        }
+        assertPlan(inspect(dir), 2, 2);
+    }
+
     @Test
     void failedPersistIsReportedAndChangesNothingElse() throws Exception {
         URI dir = fs().newDir("persist-fails");

@@ -15,7 +15,7 @@ import org.apache.hadoop.util.Progressable;
 
 /**
  * The real HDFS client, counting the namespace calls made through it (each is one NameNode RPC):
- * {@code create}, {@code mkdirs}, {@code getFileStatus} (and so {@code exists}), {@code listStatus},
+ * {@code create} (and {@code createNonRecursive}), {@code mkdirs}, {@code getFileStatus} (and so {@code exists}), {@code listStatus},
  * {@code rename}, {@code delete}. {@link #conf} makes {@code FileSystem.get} return one.
  */
 public final class CountingHdfs extends DistributedFileSystem {
@@ -47,6 +47,15 @@ public final class CountingHdfs extends DistributedFileSystem {
                                      short replication, long blockSize, Progressable progress) throws IOException {
         count("create");
         return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+    }
+
+    @Override
+    public FSDataOutputStream createNonRecursive(Path f, FsPermission permission,
+                                                 java.util.EnumSet<org.apache.hadoop.fs.CreateFlag> flags,
+                                                 int bufferSize, short replication, long blockSize,
+                                                 Progressable progress) throws IOException {
+        count("create");
+        return super.createNonRecursive(f, permission, flags, bufferSize, replication, blockSize, progress);
     }
 
     @Override
