@@ -4,7 +4,10 @@
 # path with Maven, then runs the benchmark with plain `java` (no Maven in the measured process).
 #
 #   bench/core-benchmark.sh [--dir=/local/dir] [--fs=file,hdfs] [--commits=1000] [--repeats=7] [--sizesMb=10,200]
+#                           [--params=1M,10M,50M]
 #
+# --commits=0 skips the commit latency; --params persists the state of an Adam-trained network of
+# that many parameters (params, updater, cursor, config: about 12 bytes per parameter).
 # --dir is where file:// runs and the MiniDFSCluster's storage go (default: java.io.tmpdir).
 # Offline by default; set MVN_OFFLINE= to let Maven download.
 set -euo pipefail

@@ -179,16 +179,31 @@ class TxtrainCliTest {
     }
 
     @Test
-    void verifyNamesTheFileOfAFlippedByteInACheckpointBlob() throws Exception {
+    void verifyNamesTheBlobAndOffsetOfAFlippedByteInACheckpoint() throws Exception {
         Path c = copy();
-        Path blob = c.resolve("checkpoints").resolve(NEWEST).resolve("blob-params");
-        byte[] b = Files.readAllBytes(blob);
-        b[b.length / 2] ^= 0x40;
-        Files.write(blob, b);
+        Path file = c.resolve("checkpoints").resolve(NEWEST);
+        byte[] b = Files.readAllBytes(file);
+        // where blob 'params' lies: the footer gives the MANIFEST's offset, the manifest the blobs' lengths
+        int manifestAt = (int) java.nio.ByteBuffer.wrap(b, b.length - 12, 8).getLong();
+        byte[] frame = java.util.Arrays.copyOfRange(b, manifestAt, b.length - 12);
+        io.txtrain.core.checkpoint.Manifest m = io.txtrain.core.checkpoint.Manifest.decode(
+                new io.txtrain.core.codec.FrameReader(new java.io.ByteArrayInputStream(frame), "test", frame.length)
+                        .expect(io.txtrain.core.codec.RecordType.MANIFEST).payload());
+        long at = 0;
+        long len = 0;
+        for (io.txtrain.core.checkpoint.Manifest.Entry e : m.entries()) {
+            if (e.name().equals("params")) {
+                len = e.length();
+                break;
+            }
+            at += e.length();
+        }
+        b[(int) (at + len / 2)] ^= 0x40;
+        Files.write(file, b);
         Run r = txtrain("verify", c.toString());
         assertEquals(1, r.code(), r.all());
-        assertMentions(r, NEWEST + "/blob-params: CRC32C of bytes 0-" + (b.length - 1) + " (the whole blob)",
-                "NOT SOUND: 1 problem");
+        assertMentions(r, NEWEST + ": offset " + at + ": CRC32C of blob 'params' (bytes " + at + "-" + (at + len - 1)
+                + " of the file)", "CRC32C mismatch", "NOT SOUND: 1 problem");
         Run inspect = txtrain("inspect", c.toString());
         assertEquals(0, inspect.code(), "recoverable from the older checkpoint:\n" + inspect.all());
         long older = checkpoints.get(1);

@@ -39,10 +39,12 @@ import io.txtrain.core.recovery.RecoveryDirectory;
  *   <li>Commit latency: {@link OpenRun#commit} of a ~1 KB {@link RoundRecord} (append + durable
  *   sync + fence check), median and p99, next to a raw append + sync of the same bytes on the same
  *   file system (no txtrain) for reference.</li>
- *   <li>Checkpoint persist: the background persist of a snapshot (blob write + sync, MANIFEST,
- *   rename, directory sync) against a plain sequential write of the same bytes to one file
- *   (local: FileChannel write + force; HDFS: create + write + hsync + close), baseline and
- *   txtrain runs alternating, medians over the repeats.</li>
+ *   <li>Checkpoint persist: the background persist of a snapshot (one file: blobs, MANIFEST and
+ *   footer, one sync, the publishing rename and, on file://, the directory sync) against a plain
+ *   sequential write of the same bytes to one file (local: FileChannel write + force; HDFS: create +
+ *   write + hsync + close), and against that write made to a temporary name and then renamed
+ *   durably (local: + rename + directory fsync; HDFS: + rename); the three run in turn, rotating
+ *   which goes first, medians over the repeats.</li>
  * </ol>
  *
  * <p>{@code hdfs} runs against a MiniDFSCluster (one NameNode, one DataNode) started inside this
@@ -50,13 +52,18 @@ import io.txtrain.core.recovery.RecoveryDirectory;
  *
  * <p>Arguments ({@code --name=value}): {@code dir} (local base directory, default
  * {@code java.io.tmpdir}), {@code fs} ({@code file,hdfs}), {@code commits} (1000), {@code warmup}
- * (200), {@code sizesMb} ({@code 10,200}), {@code repeats} (7), {@code recordBytes} (1024),
- * {@code hdfsCloseRetryMs} (the HDFS client's first wait when {@code close()} finds that the
+ * (200; {@code 0} skips the commit latency), {@code sizesMb} ({@code 10,200}: one blob of that many MiB),
+ * {@code params} (none; e.g. {@code 1M,10M,50M}: the four blobs txtrain checkpoints for an Adam-trained
+ * network of that many float parameters, about 12 bytes each), {@code repeats} (7), {@code recordBytes} (1024),
+ * {@code load} ({@code false}; {@code true} also times recovery's load of the newest checkpoint against
+ * a plain read of the same bytes), {@code hdfsCloseRetryMs} (the HDFS client's first wait when {@code close()} finds that the
  * DataNode has not yet reported the last block; Hadoop's default is 400 ms).
  */
 public final class CoreBenchmark {
     /** First wait of an HDFS client whose close() found the last block not yet reported (default 400). */
     private static final String CLOSE_RETRY_KEY = "dfs.client.block.write.locateFollowingBlock.initial.delay.ms";
+    /** Slice of a heap array per FileChannel write in the plain baseline (what txtrain writes at once). */
+    private static final int SLICE = 4 << 20;
     private final PrintStream out = System.out;
     private Path base;
     private int commits = 1000;
@@ -64,11 +71,16 @@ public final class CoreBenchmark {
     private int repeats = 7;
     private int recordBytes = 1024;
     private List<Integer> sizesMb = List.of(10, 200);
+    /** Model sizes in parameters: the state txtrain checkpoints for an Adam-trained network of that size. */
+    private List<Long> params = List.of();
     private List<String> fileSystems = List.of("file", "hdfs");
     /** dfs.client.block.write.locateFollowingBlock.initial.delay.ms for the client; null: Hadoop's default. */
     private String hdfsCloseRetryMs;
     private final List<String> commitRows = new ArrayList<>();
     private final List<String> persistRows = new ArrayList<>();
+    private final List<String> loadRows = new ArrayList<>();
+    /** Also time recovery's load of a checkpoint against a plain read of the same bytes. */
+    private boolean load;
 
     public static void main(String[] args) throws Exception {
         CoreBenchmark b = new CoreBenchmark();
@@ -94,11 +106,21 @@ public final class CoreBenchmark {
                 case "repeats" -> repeats = Integer.parseInt(v);
                 case "recordBytes" -> recordBytes = Integer.parseInt(v);
                 case "hdfsCloseRetryMs" -> hdfsCloseRetryMs = v;
+                case "load" -> load = Boolean.parseBoolean(v);
                 case "sizesMb" -> sizesMb = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
                         .map(Integer::valueOf).toList();
+                case "params" -> params = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
+                        .map(CoreBenchmark::count).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
         }
+    }
+
+    /** "1M" = 1,000,000, "500k" = 500,000, or a plain number. */
+    private static long count(String v) {
+        String t = v.trim().toLowerCase(Locale.ROOT);
+        long unit = t.endsWith("m") ? 1_000_000L : t.endsWith("k") ? 1_000L : 1L;
+        return Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
     }
 
     private void run() throws Exception {
@@ -141,17 +163,53 @@ public final class CoreBenchmark {
         commitRows.forEach(out::println);
         out.println();
         out.println("| file system | state | plain write: median (MB/s) | txtrain persist: median (MB/s) "
-                + "| throughput ratio txtrain / plain | per-pair ratios (min / median / max) | snapshot copy median |");
-        out.println("|---|---|---|---|---|---|---|");
+                + "| throughput ratio txtrain / plain | per-round ratios (min / median / max) "
+                + "| plain write + durable rename: median | ratio txtrain / (plain + rename) | snapshot copy median |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
         persistRows.forEach(out::println);
+        if (!loadRows.isEmpty()) {
+            out.println();
+            out.println("| file system | state | plain read into arrays: median | checkpoint load (read + CRC32C): median "
+                    + "| load / read |");
+            out.println("|---|---|---|---|---|");
+            loadRows.forEach(out::println);
+        }
         deleteTree(root);
     }
 
     private void bench(String fsLabel, URI dir, Configuration conf) throws Exception {
-        commitLatency(fsLabel, URI.create(dir + "/commit"), conf);
-        for (int mb : sizesMb) {
-            persist(fsLabel, URI.create(dir + "/persist-" + mb), conf, mb);
+        if (commits > 0) {
+            commitLatency(fsLabel, URI.create(dir + "/commit"), conf);
         }
+        for (int mb : sizesMb) {
+            byte[] state = new byte[mb << 20];
+            new SplittableRandom(mb).nextBytes(state);
+            persist(fsLabel, URI.create(dir + "/persist-" + mb), conf, mb + " MB", Map.of("params", state));
+        }
+        for (long n : params) {
+            persist(fsLabel, URI.create(dir + "/persist-p" + n), conf, paramsLabel(n), adamState(n));
+        }
+    }
+
+    private static String paramsLabel(long n) {
+        return (n % 1_000_000 == 0 ? n / 1_000_000 + "M" : n + "") + " params";
+    }
+
+    /**
+     * The blobs txtrain's trainer checkpoints for a network of {@code n} float parameters trained
+     * with Adam: parameters (4 B each), updater state (two moments, 8 B each), the training cursor
+     * and the configuration JSON (a few hundred bytes and a few KB).
+     */
+    private static Map<String, byte[]> adamState(long n) {
+        SplittableRandom rnd = new SplittableRandom(n);
+        byte[] p = new byte[Math.toIntExact(4 * n)];
+        byte[] u = new byte[Math.toIntExact(8 * n)];
+        byte[] cursor = new byte[256];
+        byte[] config = new byte[6 << 10];
+        for (byte[] b : List.of(p, u, cursor, config)) {
+            rnd.nextBytes(b);
+        }
+        return Map.of("params", p, "updater", u, "cursor", cursor, "config", config);
     }
 
     // ---------------------------------------------------------------- commit latency
@@ -268,90 +326,183 @@ public final class CoreBenchmark {
 
     // ---------------------------------------------------------------- persist throughput
 
-    private void persist(String fsLabel, URI dir, Configuration conf, int mb) throws IOException {
-        byte[] state = new byte[mb << 20];
-        new SplittableRandom(mb).nextBytes(state);
+    private void persist(String fsLabel, URI dir, Configuration conf, String label, Map<String, byte[]> blobs)
+            throws IOException {
+        List<byte[]> state = new java.util.TreeMap<>(blobs).values().stream().toList();
+        long total = state.stream().mapToLong(b -> b.length).sum();
         byte[] checksum = new byte[32];
         PersistTimer listener = new PersistTimer();
         FileSystem fs = FileSystem.get(dir, conf);
         boolean local = fs.getScheme().equals("file");
         List<Long> plain = new ArrayList<>();
+        List<Long> renamed = new ArrayList<>();
         List<Long> txtrain = new ArrayList<>();
         List<Long> snapshot = new ArrayList<>();
         try (OpenRun run = RecoveryDirectory.open(dir, conf, CoreSettings.DEFAULTS, Map.of("run", "bench"),
                 "core-benchmark", listener)) {
             String padding = padding(recordBytes, checksum);
-            for (int i = -1; i < repeats; i++) { // i = -1: warm-up pair, not counted
-                boolean baselineFirst = (i & 1) == 0; // alternate which goes first
-                long b = 0;
-                long t = 0;
-                for (int k = 0; k < 2; k++) {
+            for (int i = -1; i < repeats; i++) { // i = -1: warm-up round, not counted
+                long[] took = new long[3];
+                for (int k = 0; k < 3; k++) {
+                    int which = Math.floorMod(i + k, 3); // rotate which of the three goes first
                     // the benchmark's own garbage (earlier snapshots) must not be collected inside a
                     // timed write: a young collection copying a live 200 MB array takes ~1 s here
                     System.gc();
-                    if ((k == 0) == baselineFirst) {
-                        b = local ? plainLocal(Paths.get(URI.create(dir + "-plain-" + i)), state)
+                    if (which == 0) {
+                        took[0] = local ? plainLocal(Paths.get(URI.create(dir + "-plain-" + i)), state)
                                 : plainHadoop(fs, new org.apache.hadoop.fs.Path(dir + "-plain-" + i), state);
                         // keep the newest two plain files, as retention keeps two checkpoints, so
                         // that both sides free the same space (this disk is mounted with discard)
                         fs.delete(new org.apache.hadoop.fs.Path(dir + "-plain-" + (i - 2)), false);
+                    } else if (which == 1) {
+                        took[1] = local ? renamedLocal(Paths.get(URI.create(dir + "-renamed-" + i)), state)
+                                : renamedHadoop(fs, new org.apache.hadoop.fs.Path(dir + "-renamed-" + i), state);
+                        fs.delete(new org.apache.hadoop.fs.Path(dir + "-renamed-" + (i - 2)), false);
                     } else {
                         long r = run.nextRound();
                         run.commit(record(r, checksum, padding));
                         long s0 = System.nanoTime();
-                        CheckpointSnapshot snap = run.snapshot(r, checksum, Map.of("params", state));
+                        CheckpointSnapshot snap = run.snapshot(r, checksum, blobs);
                         long s = System.nanoTime() - s0;
                         System.gc(); // as for the plain write: start the timed persist with no garbage
                         if (!run.checkpoints().persistNow(snap)) {
                             throw new IOException("persist failed");
                         }
-                        t = listener.lastNanos();
+                        took[2] = listener.lastNanos();
                         if (i >= 0) {
                             snapshot.add(s);
                         }
                     }
                 }
                 if (i >= 0) {
-                    plain.add(b);
-                    txtrain.add(t);
+                    plain.add(took[0]);
+                    renamed.add(took[1]);
+                    txtrain.add(took[2]);
                 }
+            }
+            if (load) {
+                load(fsLabel, label, fs, dir, state);
             }
         }
         for (int i = repeats - 2; i < repeats; i++) {
             fs.delete(new org.apache.hadoop.fs.Path(dir + "-plain-" + i), false);
+            fs.delete(new org.apache.hadoop.fs.Path(dir + "-renamed-" + i), false);
         }
-        double mbytes = state.length / 1e6;
+        double mbytes = total / 1e6;
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < plain.size(); i++) {
             ratios.add((double) plain.get(i) / txtrain.get(i));
         }
         ratios.sort(null);
         long pm = median(plain);
+        long rm = median(renamed);
         long tm = median(txtrain);
         String r = String.format(Locale.ROOT,
-                "| %s | %d MB | %s (%.0f) | %s (%.0f) | **%.2f** | %.2f / %.2f / %.2f | %s |", fsLabel, mb,
-                ms(pm), mbytes / (pm / 1e9), ms(tm), mbytes / (tm / 1e9), (double) pm / tm, ratios.get(0),
-                ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1), ms(median(snapshot)));
-        out.println(r + "   plain " + msList(plain) + " txtrain " + msList(txtrain));
+                "| %s | %s (%.0f MB) | %s (%.0f) | %s (%.0f) | **%.2f** | %.2f / %.2f / %.2f | %s | %.2f | %s |", fsLabel,
+                label, mbytes, ms(pm), mbytes / (pm / 1e9), ms(tm), mbytes / (tm / 1e9), (double) pm / tm, ratios.get(0),
+                ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1), ms(rm), (double) rm / tm,
+                ms(median(snapshot)));
+        out.println(r + "   plain " + msList(plain) + " renamed " + msList(renamed) + " txtrain " + msList(txtrain));
         persistRows.add(r);
     }
 
-    private static long plainLocal(Path p, byte[] bytes) throws IOException {
+    /**
+     * Recovery's load of the newest checkpoint (read, CRC32C of every blob, each blob into its own
+     * array) against reading the same bytes from the newest plain file into arrays of the blobs'
+     * sizes, alternating, {@code repeats} times each; both from the page cache, as just written.
+     */
+    private void load(String fsLabel, String label, FileSystem fs, URI dir, List<byte[]> state) throws IOException {
+        io.txtrain.core.fs.DurableFs dfs = io.txtrain.core.fs.DurableFs.of(fs);
+        io.txtrain.core.checkpoint.CheckpointStore store = new io.txtrain.core.checkpoint.CheckpointStore(dfs,
+                new io.txtrain.core.fs.DirLayout(fs.makeQualified(new org.apache.hadoop.fs.Path(dir))));
+        io.txtrain.core.checkpoint.CheckpointRef ref = store.list().get(0);
+        org.apache.hadoop.fs.Path plainFile = new org.apache.hadoop.fs.Path(dir + "-plain-" + (repeats - 1));
+        List<Long> read = new ArrayList<>();
+        List<Long> loaded = new ArrayList<>();
+        for (int i = -1; i < repeats; i++) {
+            for (int k = 0; k < 2; k++) {
+                System.gc();
+                long t0 = System.nanoTime();
+                if ((k == 0) == ((i & 1) == 0)) {
+                    try (var in = fs.open(plainFile)) {
+                        long at = 0;
+                        for (byte[] b : state) {
+                            byte[] into = new byte[b.length];
+                            in.readFully(at, into);
+                            at += b.length;
+                        }
+                    }
+                    if (i >= 0) {
+                        read.add(System.nanoTime() - t0);
+                    }
+                } else {
+                    store.load(ref);
+                    if (i >= 0) {
+                        loaded.add(System.nanoTime() - t0);
+                    }
+                }
+            }
+        }
+        String r = String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f |", fsLabel, label, ms(median(read)),
+                ms(median(loaded)), (double) median(loaded) / median(read));
+        out.println(r + "   read " + msList(read) + " load " + msList(loaded));
+        loadRows.add(r);
+    }
+
+    /** As {@link #plainLocal}, to a temporary name, then renamed and the directory synced. */
+    private static long renamedLocal(Path p, List<byte[]> arrays) throws IOException {
+        long t0 = System.nanoTime();
+        Path tmp = p.resolveSibling("_tmp-" + p.getFileName());
+        plainLocal(tmp, arrays);
+        Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(p.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** As {@link #plainHadoop}, to a temporary name, then renamed. */
+    private static long renamedHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, List<byte[]> arrays)
+            throws IOException {
+        long t0 = System.nanoTime();
+        org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(p.getParent(), "_tmp-" + p.getName());
+        plainHadoop(fs, tmp, arrays);
+        if (!fs.rename(tmp, p)) {
+            throw new IOException("rename of " + tmp + " failed");
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /**
+     * The same bytes, one array after the other, to one new file: write, then one force. Written in
+     * 4 MB slices, as txtrain writes: a whole heap array handed to a FileChannel is first copied
+     * into a temporary direct buffer of its full size, which made this baseline up to 3x slower for
+     * 200-600 MB states (before this, the 200 MB rows of earlier runs were measured against it).
+     */
+    private static long plainLocal(Path p, List<byte[]> arrays) throws IOException {
         long t0 = System.nanoTime();
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
+            for (byte[] bytes : arrays) {
+                for (int off = 0; off < bytes.length; off += SLICE) {
+                    ByteBuffer b = ByteBuffer.wrap(bytes, off, Math.min(SLICE, bytes.length - off));
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                }
             }
             ch.force(false);
         }
         return System.nanoTime() - t0;
     }
 
-    private static long plainHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, byte[] bytes) throws IOException {
+    /** The same bytes to one new file: create, write, one hsync, close. */
+    private static long plainHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, List<byte[]> arrays)
+            throws IOException {
         long t0 = System.nanoTime();
         try (FSDataOutputStream o = fs.create(p, false)) {
-            o.write(bytes);
+            for (byte[] bytes : arrays) {
+                o.write(bytes);
+            }
             o.hsync();
         }
         return System.nanoTime() - t0;

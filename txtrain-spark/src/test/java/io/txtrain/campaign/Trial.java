@@ -219,7 +219,8 @@ final class Trial {
         long offset = (long) (random.nextDouble() * file.getLen());
         int bit = random.nextInt(8);
         FileFaults.flipByte(fs(), file.getPath(), offset, bit);
-        note = "bit " + bit + " of byte " + offset + " of " + newest.getPath().getName() + "/" + file.getPath().getName()
+        note = "bit " + bit + " of byte " + offset + " of " + newest.getPath().getName()
+                + (newest.isDirectory() ? "/" + file.getPath().getName() : "")
                 + " (" + file.getLen() + " B)";
         String result = resubmitToEnd(1);
         for (RecoveryEvent e : chain().recoveries()) {

@@ -1,5 +1,6 @@
 package io.txtrain.core.checkpoint;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,18 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.CRC32C;
 
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
-import io.txtrain.core.codec.CorruptFrameException;
-import io.txtrain.core.codec.Frame;
-import io.txtrain.core.codec.FrameCodec;
-import io.txtrain.core.codec.FrameReader;
-import io.txtrain.core.codec.PayloadReader;
-import io.txtrain.core.codec.RecordType;
 import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.fs.DurableFs;
 import io.txtrain.core.fs.DurableOutput;
@@ -26,12 +20,11 @@ import io.txtrain.core.lease.Fence;
 
 /**
  * Publishes, lists, verifies and deletes checkpoints (docs/PROTOCOL.md §4). A checkpoint exists
- * only after its directory is renamed into place, which happens after the blobs and, last, the
- * manifest are durable.
+ * only after its file is renamed into place, which happens after the blobs and, last, the
+ * manifest are durable. Checkpoints of earlier writers (a directory per checkpoint) are listed,
+ * verified, loaded and deleted alike.
  */
 public final class CheckpointStore {
-    private static final int WRITE_CHUNK = 4 << 20;
-    private static final int READ_CHUNK = 1 << 20;
     private final DurableFs fs;
     private final DirLayout layout;
 
@@ -42,7 +35,7 @@ public final class CheckpointStore {
 
     /**
      * Writes and publishes a snapshot. If it throws, nothing was published and the temporary
-     * directory was removed where possible; earlier checkpoints are untouched.
+     * file was removed where possible; earlier checkpoints are untouched.
      */
     public CheckpointRef publish(CheckpointSnapshot snap, long writerEpoch) throws IOException {
         return publish(snap, writerEpoch, Fence.NONE);
@@ -51,24 +44,20 @@ public final class CheckpointStore {
     /**
      * As {@link #publish(CheckpointSnapshot, long)}, for a writer that may be fenced out: the fence
      * is checked before anything is written and again just before the publishing rename. A fenced
-     * writer's temporary directory is removed again; nothing is published.
+     * writer's temporary file is removed again; nothing is published.
+     *
+     * <p>One file, one sync, one rename (docs/PROTOCOL.md §4.1): the blobs, the manifest and its
+     * footer are written to {@code _tmp-…}, synced once, and renamed to {@code ckpt-…}, which on
+     * {@code file://} also syncs {@code checkpoints/} so that the rename is durable.
      */
     public CheckpointRef publish(CheckpointSnapshot snap, long writerEpoch, Fence fence) throws IOException {
         fence.check();
         Path tmp = layout.tmpCheckpoint(snap.round(), writerEpoch, UUID.randomUUID().toString());
         try {
-            fs.mkdirs(layout.checkpointDir());
-            fs.mkdir(tmp);
-            List<Manifest.Entry> entries = new ArrayList<>();
-            for (String name : snap.names()) {
-                byte[] b = snap.blob(name);
-                int crc = writeFile(new Path(tmp, DirLayout.BLOB_PREFIX + name), b);
-                entries.add(new Manifest.Entry(name, b.length, crc));
+            try (DurableOutput out = createTemporary(tmp)) {
+                CheckpointFile.write(out, snap, writerEpoch, System.currentTimeMillis());
+                out.sync();
             }
-            Manifest m = new Manifest(snap.round(), writerEpoch, System.currentTimeMillis(), snap.stateChecksum(),
-                    entries);
-            writeFile(new Path(tmp, DirLayout.MANIFEST), FrameCodec.encode(RecordType.MANIFEST, m.encode()));
-            fs.syncDirectory(tmp); // every entry of tmp durable before the rename can be
             fence.check();
             Path target = layout.checkpoint(snap.round(), writerEpoch);
             if (!fs.rename(tmp, target)) {
@@ -77,7 +66,7 @@ public final class CheckpointStore {
             return new CheckpointRef(snap.round(), writerEpoch, target, System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
             try {
-                fs.delete(tmp, true);
+                fs.delete(tmp, false);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -86,22 +75,21 @@ public final class CheckpointStore {
     }
 
     /**
-     * Writes and syncs one file of the temporary directory, whose entries publish() syncs at once.
-     * Returns the bytes' CRC32C, computed chunk by chunk as they are written (one pass over them).
+     * Creates the temporary file. Its directory entry need not be durable on its own: the rename's
+     * sync of {@code checkpoints/} (the same directory) covers it. {@code checkpoints/} exists from
+     * the writer's start; only if it was removed since is it created again (with the configured
+     * permission).
      */
-    private int writeFile(Path p, byte[] bytes) throws IOException {
-        CRC32C crc = new CRC32C();
-        try (DurableOutput out = fs.create(p, true, false)) {
-            // straight from the snapshot's array: no copy; the chunks bound the temporary direct
-            // buffer the JDK uses for a heap array on a FileChannel
-            for (int off = 0; off < bytes.length; off += WRITE_CHUNK) {
-                int n = Math.min(WRITE_CHUNK, bytes.length - off);
-                crc.update(bytes, off, n);
-                out.write(bytes, off, n);
+    private DurableOutput createTemporary(Path tmp) throws IOException {
+        try {
+            return fs.createInExistingDirectory(tmp, true, false);
+        } catch (FileNotFoundException e) {
+            if (fs.exists(layout.checkpointDir())) {
+                throw e;
             }
-            out.sync();
+            fs.mkdirs(layout.checkpointDir());
+            return fs.createInExistingDirectory(tmp, true, false);
         }
-        return (int) crc.getValue();
     }
 
     /** Published checkpoints, newest (highest round, then epoch) first. Unknown entries fail. */
@@ -121,7 +109,7 @@ public final class CheckpointStore {
         return refs;
     }
 
-    /** Temporary directories of unfinished persists. */
+    /** Temporary files of unfinished persists (directories, if an earlier writer left them). */
     public List<Path> listTemporary() throws IOException {
         List<Path> out = new ArrayList<>();
         for (FileStatus s : fs.list(layout.checkpointDir())) {
@@ -170,88 +158,35 @@ public final class CheckpointStore {
 
     private Manifest check(CheckpointRef ref, List<CheckpointDefect> defects, Map<String, byte[]> keep)
             throws IOException {
-        Manifest m = manifest(ref, defects);
-        if (m == null) {
+        FileStatus st = status(ref, defects);
+        if (st == null) {
             return null;
         }
-        for (Manifest.Entry e : m.entries()) {
-            Path bp = new Path(ref.path(), DirLayout.BLOB_PREFIX + e.name());
-            if (!fs.exists(bp)) {
-                defects.add(damaged(bp, -1, "blob is missing; the manifest lists it with " + e.length() + " bytes"));
-                continue;
-            }
-            long len = fs.status(bp).getLen();
-            if (len != e.length()) {
-                defects.add(damaged(bp, Math.min(len, e.length()), "length " + len + ", manifest says " + e.length()));
-                continue;
-            }
-            byte[] whole = keep == null ? null : new byte[(int) len]; // len verified against the manifest
-            int crc = crc(bp, len, whole);
-            if (crc != e.crc32c()) {
-                defects.add(damaged(bp, -1, "CRC32C of bytes 0-" + Math.max(0, len - 1) + " (the whole blob) is "
-                        + hex(crc) + ", the manifest says " + hex(e.crc32c()) + " (CRC32C mismatch): the blob is damaged"));
-                continue;
-            }
-            if (keep != null) {
-                keep.put(e.name(), whole);
-            }
-        }
-        return m;
+        return st.isDirectory() ? CheckpointDirectory.check(fs, ref, defects, keep)
+                : CheckpointFile.check(fs, ref, st.getLen(), defects, keep);
     }
 
     private Manifest manifest(CheckpointRef ref, List<CheckpointDefect> defects) throws IOException {
-        Path mp = new Path(ref.path(), DirLayout.MANIFEST);
-        if (!fs.exists(mp)) {
-            defects.add(damaged(mp, -1, "MANIFEST is missing"));
+        FileStatus st = status(ref, defects);
+        if (st == null) {
             return null;
         }
-        long len = fs.status(mp).getLen();
-        try (FSDataInputStream in = fs.open(mp)) {
-            FrameReader r = new FrameReader(in, mp.toString(), len);
-            Frame f = r.expect(RecordType.MANIFEST);
-            if (r.position() != len) {
-                defects.add(damaged(mp, r.position(), "trailing bytes after the manifest record"));
-                return null;
-            }
-            Manifest m = Manifest.decode(f.payload());
-            if (m.round() != ref.round() || m.writerEpoch() != ref.writerEpoch()) {
-                defects.add(damaged(mp, 0, "manifest is for round " + m.round() + " epoch " + m.writerEpoch()
-                        + ", not the directory's"));
-                return null;
-            }
-            return m;
-        } catch (CorruptFrameException e) {
-            defects.add(damaged(mp, e.offset(), e.reason()));
-            return null;
-        } catch (PayloadReader.MalformedPayloadException e) {
-            defects.add(damaged(mp, 0, e.getMessage()));
-            return null;
+        if (st.isDirectory()) {
+            return CheckpointDirectory.manifest(fs, ref, defects);
+        }
+        try (FSDataInputStream in = fs.open(ref.path())) {
+            return CheckpointFile.manifest(in, ref, st.getLen(), defects);
         }
     }
 
-    /** CRC32C of a file, read in fixed-size chunks; with {@code into}, the bytes are kept there too. */
-    private int crc(Path p, long len, byte[] into) throws IOException {
-        CRC32C crc = new CRC32C();
-        byte[] buf = into != null ? into : new byte[(int) Math.min(READ_CHUNK, Math.max(1, len))];
-        try (FSDataInputStream in = fs.open(p)) {
-            long at = 0;
-            while (at < len) {
-                int n = (int) Math.min(into != null ? len - at : buf.length, len - at);
-                int off = into != null ? (int) at : 0;
-                in.readFully(at, buf, off, n);
-                crc.update(buf, off, n);
-                at += n;
-            }
+    /** The checkpoint's file (one-file format) or directory (earlier writers' format). */
+    private FileStatus status(CheckpointRef ref, List<CheckpointDefect> defects) throws IOException {
+        try {
+            return fs.status(ref.path());
+        } catch (FileNotFoundException e) {
+            defects.add(CheckpointFile.damaged(ref.path(), -1, "checkpoint is gone (deleted since it was listed)"));
+            return null;
         }
-        return (int) crc.getValue();
-    }
-
-    private static CheckpointDefect damaged(Path p, long offset, String message) {
-        return new CheckpointDefect(p, offset, CheckpointDefect.Kind.DAMAGED, message);
-    }
-
-    private static String hex(int crc) {
-        return String.format("%08x", crc);
     }
 
     public void delete(CheckpointRef ref, Fence fence) throws IOException {

@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -102,6 +103,21 @@ public final class DurableFs {
      * all the files of a directory (a checkpoint's blobs and manifest).
      */
     public DurableOutput create(Path path, boolean exclusive, boolean syncParent) throws IOException {
+        return create(path, exclusive, syncParent, false);
+    }
+
+    /**
+     * As {@link #create(Path, boolean, boolean)}, but fails with {@link FileNotFoundException} if the
+     * parent directory does not exist, on every file system (HDFS would otherwise create it with
+     * the umask's permission instead of this file system's directory permission).
+     */
+    public DurableOutput createInExistingDirectory(Path path, boolean exclusive, boolean syncParent)
+            throws IOException {
+        return create(path, exclusive, syncParent, true);
+    }
+
+    private DurableOutput create(Path path, boolean exclusive, boolean syncParent, boolean parentMustExist)
+            throws IOException {
         if (local) {
             java.nio.file.Path file = localFile(path);
             FileChannel ch;
@@ -125,8 +141,12 @@ public final class DurableFs {
         }
         FSDataOutputStream out;
         try {
-            out = fs.create(path, filePermission, !exclusive, fs.getConf().getInt("io.file.buffer.size", 4096),
-                    fs.getDefaultReplication(path), fs.getDefaultBlockSize(path), null);
+            int buffer = fs.getConf().getInt("io.file.buffer.size", 4096);
+            out = parentMustExist
+                    ? fs.createNonRecursive(path, filePermission, !exclusive, buffer, fs.getDefaultReplication(path),
+                            fs.getDefaultBlockSize(path), null)
+                    : fs.create(path, filePermission, !exclusive, buffer, fs.getDefaultReplication(path),
+                            fs.getDefaultBlockSize(path), null);
         } catch (RemoteException e) {
             if (exclusive && AlreadyBeingCreatedException.class.getName().equals(e.getClassName())) {
                 // HDFS: another client (or thread of this one) is creating the same file right now
@@ -166,8 +186,16 @@ public final class DurableFs {
      * durable. Returns false if the rename did not happen.
      */
     public boolean rename(Path src, Path dst) throws IOException {
+        if (fs instanceof DistributedFileSystem dfs) {
+            try {
+                dfs.rename(src, dst, Options.Rename.NONE); // one NameNode call; refuses an existing dst
+                return true;
+            } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+                return false;
+            }
+        }
         if (fs.exists(dst)) {
-            return false; // HDFS would move src *into* an existing directory
+            return false; // a plain rename would move src *into* an existing directory
         }
         boolean ok = fs.rename(src, dst);
         if (ok) {

@@ -318,7 +318,7 @@ public final class DirectoryVerifier {
         for (FileStatus s : fs.list(layout.checkpointDir())) {
             String name = s.getPath().getName();
             long[] k = DirLayout.parseCheckpoint(name);
-            if (k != null && s.isDirectory()) {
+            if (k != null) { // a file, or a directory of an earlier writer (docs/PROTOCOL.md §4)
                 checkpoint(planner, new CheckpointRef(k[0], k[1], s.getPath(), s.getModificationTime()), chain);
             } else if (DirLayout.isTmpCheckpoint(name)) {
                 note(s.getPath(), -1, "unfinished checkpoint (a persist that crashed or failed before publishing);"
@@ -333,7 +333,8 @@ public final class DirectoryVerifier {
     private void checkpoint(RecoveryPlanner planner, CheckpointRef ref, LogChain chain) throws IOException {
         Set<String> listed = new HashSet<>(List.of(DirLayout.MANIFEST));
         List<CheckpointDefect> defects = planner.defects(ref, chain);
-        for (FileStatus s : fs.list(ref.path())) {
+        boolean directory = fs.status(ref.path()).isDirectory();
+        for (FileStatus s : fs.list(ref.path())) { // a file lists as itself
             files++;
             bytes += s.getLen();
         }
@@ -356,7 +357,7 @@ public final class DirectoryVerifier {
         VerifiedCheckpoint v = null;
         Manifest m = new CheckpointStore(fs, layout).readManifest(ref);
         m.entries().forEach(e -> listed.add(DirLayout.BLOB_PREFIX + e.name()));
-        for (FileStatus s : fs.list(ref.path())) {
+        for (FileStatus s : directory ? fs.list(ref.path()) : new FileStatus[0]) {
             if (!listed.contains(s.getPath().getName())) {
                 note(s.getPath(), -1, "not listed in the manifest; recovery ignores it");
             }

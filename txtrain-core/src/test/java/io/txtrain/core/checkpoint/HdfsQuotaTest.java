@@ -39,6 +39,6 @@ class HdfsQuotaTest {
         IOException e = assertThrows(IOException.class, () -> store.publish(snap, 1));
         assertTrue(String.valueOf(e.getMessage()).contains("quota"), e.toString());
         assertFalse(FS.fs().exists(layout.checkpoint(3, 1)));
-        assertTrue(store.listTemporary().isEmpty(), "the temporary directory is removed");
+        assertTrue(store.listTemporary().isEmpty(), "the temporary file is removed");
     }
 }

@@ -21,6 +21,7 @@ import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.log.LogChain;
 import io.txtrain.core.recovery.CoreSettings;
 import io.txtrain.core.recovery.OpenRun;
+import io.txtrain.core.testing.CheckpointBytes;
 import io.txtrain.core.testing.RecordingListener;
 import io.txtrain.core.testing.Rounds;
 import io.txtrain.core.testing.TestFs;
@@ -140,15 +141,20 @@ class DirectoryVerifierTest {
     void damagedCheckpointsLeaseAndForeignFilesAreProblemsAnUnfinishedCheckpointIsANote() throws Exception {
         URI dir = run("checkpoints");
         DirLayout l = FS.layout(dir);
-        Path params = new Path(l.checkpoint(20, 2), DirLayout.BLOB_PREFIX + "params");
-        FS.rewrite(params, b -> {
-            b[100] ^= 1;
-            return b;
+        Path newest = l.checkpoint(20, 2);
+        byte[] before = FS.read(newest);
+        long[] params = CheckpointBytes.blob(before, "params");
+        FS.rewrite(newest, b -> CheckpointBytes.flipInBlob(b, "params"));
+        // round 8's checkpoint as an earlier writer wrote it (a directory), with a blob file missing
+        FS.fs().delete(l.checkpoint(8, 1), false);
+        Path old = CheckpointBytes.writeDirectoryCheckpoint(FS.fs(), l, 8, 1, Rounds.checksum(8), Rounds.state(8));
+        FS.fs().delete(new Path(old, DirLayout.BLOB_PREFIX + "updater"), false);
+        Path initial = l.checkpoint(0, 1);
+        long manifestOffset = CheckpointBytes.manifestOffset(FS.read(initial));
+        FS.rewrite(initial, x -> {
+            x[(int) manifestOffset + FrameCodec.HEADER_BYTES + 5] ^= 0x20;
+            return x;
         });
-        Path updater = new Path(l.checkpoint(8, 1), DirLayout.BLOB_PREFIX + "updater");
-        FS.fs().delete(updater, false);
-        Path manifest = new Path(l.checkpoint(0, 1), DirLayout.MANIFEST);
-        long manifestOffset = flipInFrame(manifest, 0);
         Path lease = l.lease(2);
         FS.rewrite(lease, b -> {
             b[b.length - 1] ^= 1;
@@ -158,11 +164,12 @@ class DirectoryVerifierTest {
         FS.replace(new Path(l.logDir(), "notes.txt"), new byte[] {1});
 
         DirectoryVerifier.Result r = verify(dir);
-        assertTrue(r.findings().stream().anyMatch(f -> f.isProblem() && f.file().endsWith("ckpt-0000000000000000020-"
-                + "0000000002/blob-params") && f.message().contains("CRC32C of bytes 0-")), r.findings().toString());
-        assertTrue(r.findings().stream().anyMatch(f -> f.isProblem() && f.file().endsWith("blob-updater")
-                && f.message().contains("missing")), r.findings().toString());
-        assertProblem(r, manifest, manifestOffset, "CRC32C mismatch");
+        assertProblem(r, newest, params[0], "CRC32C of blob 'params' (bytes " + params[0] + "-"
+                + (params[0] + params[1] - 1) + " of the file)", "CRC32C mismatch");
+        assertTrue(r.findings().stream().anyMatch(f -> f.isProblem() && f.file().endsWith(
+                "ckpt-0000000000000000008-0000000001/blob-updater") && f.message().contains("missing")),
+                r.findings().toString());
+        assertProblem(r, initial, manifestOffset, "MANIFEST", "CRC32C mismatch");
         assertTrue(r.findings().stream().anyMatch(f -> f.isProblem() && f.file().endsWith("writer-0000000002")),
                 r.findings().toString());
         assertTrue(r.findings().stream().anyMatch(f -> f.isProblem() && f.file().endsWith("notes.txt")),

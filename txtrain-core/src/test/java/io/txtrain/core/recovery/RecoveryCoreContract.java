@@ -8,6 +8,7 @@ import static io.txtrain.core.testing.Rounds.checksum;
 import static io.txtrain.core.testing.Rounds.commit;
 import static io.txtrain.core.testing.Rounds.record;
 import static io.txtrain.core.testing.Rounds.state;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -46,6 +47,7 @@ import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.log.CorruptLogException;
 import io.txtrain.core.log.LogChain;
 import io.txtrain.core.log.RecoveryEvent;
+import io.txtrain.core.testing.CheckpointBytes;
 import io.txtrain.core.testing.RecordingListener;
 import io.txtrain.core.testing.Rounds;
 import io.txtrain.core.testing.TestFs;
@@ -146,6 +148,19 @@ abstract class RecoveryCoreContract {
             assertEquals(l.checkpoint(3, 1), o.ref().path());
             assertState(store(dir).load(o.ref()), 3);
             assertTrue(store(dir).listTemporary().isEmpty());
+            // one file: the blobs back to back in name order, the MANIFEST frame, the footer
+            byte[] file = fs().read(l.checkpoint(3, 1));
+            assertTrue(fs().fs().getFileStatus(l.checkpoint(3, 1)).isFile());
+            Map<String, byte[]> expected = state(3);
+            assertEquals(List.of("counters", "params", "updater"),
+                    CheckpointBytes.manifest(file).entries().stream().map(e -> e.name()).toList());
+            long at = 0;
+            for (String name : List.of("counters", "params", "updater")) {
+                byte[] blob = expected.get(name);
+                assertArrayEquals(blob, Arrays.copyOfRange(file, (int) at, (int) at + blob.length), name);
+                at += blob.length;
+            }
+            assertEquals(at, CheckpointBytes.manifestOffset(file));
             commit(run, 4, 5);
         }
         assertPlan(inspect(dir), 3, 5);
@@ -155,33 +170,97 @@ abstract class RecoveryCoreContract {
         }
     }
 
-    enum Damage { FLIPPED_BYTE_IN_BLOB, MISSING_MANIFEST, TRUNCATED_BLOB }
+    /**
+     * A checkpoint directory of an earlier writer (blob files and a MANIFEST file) is still
+     * verified, trusted and loaded; a writer resumes from it, publishes one-file checkpoints next to
+     * it, and retention deletes it like any other.
+     */
+    @Test
+    void directoryCheckpointOfAnEarlierWriterIsStillRead() throws Exception {
+        URI dir = fs().newDir("earlier-format");
+        DirLayout l = fs().layout(dir);
+        try (OpenRun run = open(dir)) {
+            commit(run, 1, 5);
+        }
+        Path old = CheckpointBytes.writeDirectoryCheckpoint(fs().fs(), l, 4, 1, checksum(4), state(4));
+        RecoveryPlan plan = inspect(dir);
+        assertPlan(plan, 4, 5);
+        assertState(plan.start(), 4);
+        CheckpointRef ref = store(dir).list().get(0);
+        assertEquals(old, ref.path());
+        assertState(store(dir).load(ref), 4);
+        try (OpenRun run = open(dir)) {
+            assertPlan(run.plan(), 4, 5);
+            assertState(run.plan().start(), 4);
+            commit(run, 6, 6);
+            assertTrue(checkpoint(run, 6));
+            assertEquals(List.of(6L, 4L), rounds(store(dir).list()));
+            commit(run, 7, 8);
+            assertTrue(checkpoint(run, 8));
+            assertEquals(List.of(8L, 6L), rounds(store(dir).list()), "retention deleted the old directory");
+            assertFalse(exists(old));
+        }
+        assertPlan(inspect(dir), 8, 8);
+    }
+
+    /**
+     * How a published checkpoint can be damaged: a flipped bit in a blob, a file cut short before
+     * its manifest (the manifest is missing), a file cut inside its blobs (a torn or partial copy), a
+     * damaged footer; and, for the directory checkpoints of earlier writers, a flipped bit in a blob
+     * file and a missing MANIFEST file.
+     */
+    enum Damage { FLIPPED_BYTE_IN_BLOB, MISSING_MANIFEST, TORN_DATA_FILE, FLIPPED_FOOTER, DIRECTORY_FLIPPED_BLOB,
+        DIRECTORY_MISSING_MANIFEST }
 
     @ParameterizedTest
     @EnumSource(Damage.class)
     void recoveryFallsBackToAnOlderCheckpointWhenTheNewestIsDamaged(Damage damage) throws Exception {
         URI dir = fs().newDir("damaged-" + damage);
+        boolean directory = damage.name().startsWith("DIRECTORY_");
         try (OpenRun run = open(dir)) {
             commit(run, 1, 2);
             assertTrue(checkpoint(run, 2));
             commit(run, 3, 4);
-            assertTrue(checkpoint(run, 4));
+            if (!directory) {
+                assertTrue(checkpoint(run, 4));
+            }
             commit(run, 5, 5);
         }
         Path newest = fs().layout(dir).checkpoint(4, 1);
-        Path params = new Path(newest, DirLayout.BLOB_PREFIX + "params");
+        if (directory) {
+            CheckpointBytes.writeDirectoryCheckpoint(fs().fs(), fs().layout(dir), 4, 1, checksum(4), state(4));
+            assertPlan(inspect(dir), 4, 5); // the earlier writers' format, undamaged, is trusted
+        }
         String why = switch (damage) {
             case FLIPPED_BYTE_IN_BLOB -> {
                 flipByteInParams(dir, 4, 1);
                 yield "CRC32C mismatch";
             }
             case MISSING_MANIFEST -> {
-                assertTrue(fs().fs().delete(new Path(newest, DirLayout.MANIFEST), false));
+                fs().rewrite(newest, b -> Arrays.copyOf(b, (int) CheckpointBytes.manifestOffset(b)));
                 yield "MANIFEST is missing";
             }
-            case TRUNCATED_BLOB -> {
-                fs().rewrite(params, b -> Arrays.copyOf(b, b.length - 100));
-                yield "length";
+            case TORN_DATA_FILE -> {
+                fs().rewrite(newest, b -> Arrays.copyOf(b, b.length / 2));
+                yield "MANIFEST is missing";
+            }
+            case FLIPPED_FOOTER -> {
+                fs().rewrite(newest, b -> {
+                    b[b.length - CheckpointBytes.FOOTER_BYTES + 7] ^= 1; // the manifest's offset
+                    return b;
+                });
+                yield "MANIFEST";
+            }
+            case DIRECTORY_FLIPPED_BLOB -> {
+                fs().rewrite(new Path(newest, DirLayout.BLOB_PREFIX + "params"), b -> {
+                    b[b.length / 2] ^= 0x10;
+                    return b;
+                });
+                yield "CRC32C mismatch";
+            }
+            case DIRECTORY_MISSING_MANIFEST -> {
+                assertTrue(fs().fs().delete(new Path(newest, DirLayout.MANIFEST), false));
+                yield "MANIFEST is missing";
             }
         };
         RecoveryPlan plan = inspect(dir);
@@ -241,10 +320,7 @@ abstract class RecoveryCoreContract {
         assertTrue(plan.chain().firstRound() > 1, "old segments were truncated: " + plan.chain().segments());
 
         // the older kept checkpoint and the log after it are enough on their own
-        fs().rewrite(new Path(fs().layout(dir).checkpoint(40, 1), DirLayout.BLOB_PREFIX + "updater"), b -> {
-            b[0] ^= 1;
-            return b;
-        });
+        fs().rewrite(fs().layout(dir).checkpoint(40, 1), b -> CheckpointBytes.flipInBlob(b, "updater"));
         assertPlan(inspect(dir), 32, 45);
         try (OpenRun run = open(dir, SMALL_SEGMENTS)) {
             assertPlan(run.plan(), 32, 45);
@@ -282,10 +358,7 @@ abstract class RecoveryCoreContract {
     }
 
     private void flipByteInParams(URI dir, long round, long writerEpoch) throws IOException {
-        fs().rewrite(new Path(fs().layout(dir).checkpoint(round, writerEpoch), DirLayout.BLOB_PREFIX + "params"), b -> {
-            b[b.length / 2] ^= 0x10;
-            return b;
-        });
+        fs().rewrite(fs().layout(dir).checkpoint(round, writerEpoch), b -> CheckpointBytes.flipInBlob(b, "params"));
     }
 
     private static List<Long> rounds(List<CheckpointRef> refs) {
@@ -483,6 +556,24 @@ abstract class RecoveryCoreContract {
         }
     }
 
+    /**
+     * {@code checkpoints/} removed under a running writer: the next persist creates it again with the
+     * configured permission (HDFS would create a missing parent with the umask's) and publishes.
+     */
+    @Test
+    void aRemovedCheckpointDirectoryIsCreatedAgainWithTheConfiguredPermission() throws Exception {
+        URI dir = fs().newDir("checkpoints-removed");
+        DirLayout l = fs().layout(dir);
+        try (OpenRun run = open(dir, CoreSettings.DEFAULTS.withPermission((short) 0750))) {
+            commit(run, 1, 2);
+            assertTrue(fs().fs().delete(l.checkpointDir(), true));
+            assertTrue(checkpoint(run, 2));
+            assertEquals(new FsPermission((short) 0750), fs().fs().getFileStatus(l.checkpointDir()).getPermission());
+            assertEquals(new FsPermission((short) 0640), fs().fs().getFileStatus(l.checkpoint(2, 1)).getPermission());
+        }
+        assertPlan(inspect(dir), 2, 2);
+    }
+
     @Test
     void failedPersistIsReportedAndChangesNothingElse() throws Exception {
         URI dir = fs().newDir("persist-fails");
@@ -502,7 +593,7 @@ abstract class RecoveryCoreContract {
             assertFalse(failed.published());
             assertNotNull(failed.error());
             assertFalse(exists(l.checkpoint(3, 1)));
-            assertTrue(store(dir).listTemporary().isEmpty(), "the temporary directory was removed");
+            assertTrue(store(dir).listTemporary().isEmpty(), "the temporary file was removed");
             assertState(store(dir).load(listener.outcome(2).ref()), 2);
 
             commit(run, 4, 5); // training goes on
@@ -730,7 +821,7 @@ abstract class RecoveryCoreContract {
                     }
                 }
             }
-            assertTrue(files >= 5, "FORMAT, lease, segment, manifest and blobs: " + files);
+            assertTrue(files >= 4, "FORMAT, lease, segment and the checkpoint file: " + files);
         }
     }
 
@@ -757,7 +848,8 @@ abstract class RecoveryCoreContract {
 
     enum Damaged { FLIPPED_BLOB, MISSING_MANIFEST, TRUNCATED_BLOB, FLIPPED_MANIFEST, CHECKSUM_DIFFERS, TORN_TAIL,
         HEAD_FLIP, HEAD_LAST_FLIP, HEAD_HEADER_LENGTH, SEALED_FLIP, BYTES_PAST_TRUSTED, DELETED_SEALED_SEGMENT, ORPHAN_SEGMENT,
-        UNKNOWN_LOG_FILE, OVERFLOW_CHECKPOINT_NAME, EXTRA_BLOB }
+        UNKNOWN_LOG_FILE, OVERFLOW_CHECKPOINT_NAME, FLIPPED_FOOTER, DIRECTORY_FLIPPED_BLOB, DIRECTORY_MISSING_MANIFEST,
+        DIRECTORY_EXTRA_BLOB }
 
     @ParameterizedTest
     @EnumSource(Damaged.class)
@@ -779,12 +871,27 @@ abstract class RecoveryCoreContract {
         Path newest = l.checkpoint(13, 2);
         switch (damage) {
             case FLIPPED_BLOB -> flipByteInParams(dir, 13, 2);
-            case MISSING_MANIFEST -> fs().fs().delete(new Path(newest, DirLayout.MANIFEST), false);
-            case TRUNCATED_BLOB -> fs().rewrite(new Path(newest, "blob-params"), b -> Arrays.copyOf(b, 10));
-            case FLIPPED_MANIFEST -> fs().rewrite(new Path(newest, DirLayout.MANIFEST), b -> {
-                b[b.length / 2] ^= 1;
+            case MISSING_MANIFEST -> fs().rewrite(newest, b -> Arrays.copyOf(b, (int) CheckpointBytes.manifestOffset(b)));
+            case TRUNCATED_BLOB -> fs().rewrite(newest, b -> Arrays.copyOf(b, 10));
+            case FLIPPED_MANIFEST -> fs().rewrite(newest, b -> {
+                b[(int) CheckpointBytes.manifestOffset(b) + FrameCodec.HEADER_BYTES + 3] ^= 1;
                 return b;
             });
+            case FLIPPED_FOOTER -> fs().rewrite(newest, b -> {
+                b[b.length - 1] ^= 1; // the magic
+                return b;
+            });
+            case DIRECTORY_FLIPPED_BLOB, DIRECTORY_MISSING_MANIFEST, DIRECTORY_EXTRA_BLOB -> {
+                Path old = CheckpointBytes.writeDirectoryCheckpoint(fs().fs(), l, 12, 2, checksum(12), state(12));
+                switch (damage) {
+                    case DIRECTORY_FLIPPED_BLOB -> fs().rewrite(new Path(old, "blob-updater"), b -> {
+                        b[1] ^= 1;
+                        return b;
+                    });
+                    case DIRECTORY_MISSING_MANIFEST -> fs().fs().delete(new Path(old, DirLayout.MANIFEST), false);
+                    default -> fs().replace(new Path(old, "blob-extra"), new byte[] {1});
+                }
+            }
             case CHECKSUM_DIFFERS -> {
                 try (OpenRun run = open(dir, SMALL_SEGMENTS.withRetain(5))) {
                     assertTrue(run.checkpoints().persistNow(run.snapshot(14, Rounds.sha256("other"), state(14))));
@@ -811,7 +918,6 @@ abstract class RecoveryCoreContract {
             case UNKNOWN_LOG_FILE -> fs().replace(new Path(l.logDir(), "seg-1.log"), new byte[] {1});
             case OVERFLOW_CHECKPOINT_NAME -> fs().fs().mkdirs(new Path(l.checkpointDir(),
                     "ckpt-9999999999999999999-0000000001"));
-            case EXTRA_BLOB -> fs().replace(new Path(newest, "blob-extra"), new byte[] {1});
         }
         Verdicts.assertAgree(fs(), dir);
     }

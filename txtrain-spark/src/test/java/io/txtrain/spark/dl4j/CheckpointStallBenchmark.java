@@ -141,10 +141,14 @@ public final class CheckpointStallBenchmark {
         if (fs.getScheme().equals("file")) {
             try (FileChannel ch = FileChannel.open(Paths.get(file), StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
+                // 4 MB slices, as the checkpoint writer writes: a whole heap array handed to a
+                // FileChannel is first copied into a direct buffer of its full size
                 for (byte[] b : List.of(params.bytes(), updater.bytes())) {
-                    ByteBuffer buf = ByteBuffer.wrap(b);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
+                    for (int off = 0; off < b.length; off += 4 << 20) {
+                        ByteBuffer buf = ByteBuffer.wrap(b, off, Math.min(4 << 20, b.length - off));
+                        while (buf.hasRemaining()) {
+                            ch.write(buf);
+                        }
                     }
                 }
                 ch.force(false);
