@@ -60,20 +60,20 @@ final class RoundRunner {
         return abortedRounds;
     }
 
-    <P extends java.io.Serializable> List<RoundResult> run(EpochData<P> data, int split, RoundInput input,
-            Broadcast<String> config, String configKey, ModelAdapter.Kind kind, ObjectFitter<?, P> fitter,
-            int objectsPerMinibatch) {
-        String what = "txtrain round " + input.round + ", epoch " + input.epoch + ", split " + (split + 1) + "/"
-                + data.schedule().splitCount();
+    /** The workers' results in partition order; retried as described above, never partially. */
+    <P extends java.io.Serializable> List<RoundResult> run(RoundJob<P> job) {
+        RoundInput input = job.input();
+        String what = job.description();
         SparkException last = null;
         awaitReplacements();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             Broadcast<RoundInput> in = sc.broadcast(input);
             sc.setJobDescription(attempt == 1 ? what : what + " (attempt " + attempt + ")");
             try {
-                return data.split(split)
-                        .mapPartitionsWithIndex(new RoundTask<>(config, configKey, kind, in, fitter, objectsPerMinibatch,
-                                faults, heapHold, attempt, environmentOverride), true)
+                return job.data().split(job.split())
+                        .mapPartitionsWithIndex(new RoundTask<>(job.config(), job.configKey(), job.kind(), in,
+                                job.fitter(), job.objectsPerMinibatch(), faults, heapHold, attempt,
+                                environmentOverride), true)
                         .collect();
             } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
                 SparkException se = sparkCause(e);
