@@ -72,6 +72,7 @@ final class TrainingRun implements AutoCloseable {
     private boolean awaitingImage;
     private final Collection<TrainingListener> listeners;
     private RoundObserver observer = RoundObserver.NONE;
+    private AggregationSite lastAggregationSite;
     /** The network's DL4J epoch counter before the run's first epoch (PATM continues from it). */
     private final int epochBase;
     private java.util.function.BooleanSupplier stopRequested = () -> false;
@@ -288,10 +289,10 @@ final class TrainingRun implements AutoCloseable {
         actOnLateNotices();
         long stageStart = System.currentTimeMillis();
         long t0 = System.nanoTime();
-        List<RoundResult> results = runner.run(new RoundJob<>(data, split, input, configJson, configKey, model.kind(),
-                fitter, averaging.objectsPerMinibatch()));
-        long tResults = System.nanoTime();
-        RoundAggregate aggregate = RoundAggregate.of(round, results, averaging.saveUpdater());
+        RoundRunner.Outcome outcome = runner.run(new RoundJob<>(data, split, input, configJson, configKey,
+                model.kind(), fitter, averaging.objectsPerMinibatch(), averaging.saveUpdater(), aggregationSite()));
+        long tResults = outcome.receivedNanos();
+        RoundAggregate aggregate = outcome.aggregate();
         FlatState newUpdater = aggregate.updater() != null ? aggregate.updater() : updater;
         byte[] checksum = StateDigest.of(aggregate.params(), newUpdater);
         long commitMillis = System.currentTimeMillis();
@@ -316,6 +317,20 @@ final class TrainingRun implements AutoCloseable {
         notifyListeners(aggregate.examples(), previous, epoch);
         lastRoundSeconds = (t2 - t0) / 1e9;
         maybeCheckpoint(lastRoundSeconds, split == splits - 1, telemetry.takeNotices());
+    }
+
+    /** Where this round is averaged: {@code spark.txtrain.aggregation}, {@code auto} by the size of the workers' states. */
+    private AggregationSite aggregationSite() {
+        long stateBytes = (long) params.bytes().length + updater.bytes().length;
+        AggregationSite site = AggregationSite.choose(settings.aggregation(), sc.sc().isLocal(), averaging.workers(),
+                stateBytes);
+        if (site != lastAggregationSite) {
+            LOG.info("rounds are averaged on the {} ({} = {}, {} workers x {} bytes of state)",
+                    site.name().toLowerCase(Locale.ROOT), io.txtrain.core.config.TxtrainConfig.AGGREGATION.key(),
+                    settings.aggregation(), averaging.workers(), stateBytes);
+            lastAggregationSite = site;
+        }
+        return site;
     }
 
     /** Still the boundary after the previous round: acts on notices that came after its checkpoint decision. */
