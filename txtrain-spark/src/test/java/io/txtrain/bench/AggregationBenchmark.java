@@ -17,8 +17,9 @@ import io.txtrain.spark.testing.ChildJvm;
  * DL4J ParameterAveragingTrainingMaster, each cell a fresh driver JVM on local-cluster
  * ({@link AggregationChild}). The trainers' order rotates every repeat; medians.
  *
- * <p>args: hidden units (comma list; 795 H + 10 parameters) workers (comma list) repeats rounds
- * [trainers, comma list of driver | executors | patm]
+ * <p>args: hidden units (comma list; 795 H + 10 parameters) workers (comma list) repeats rounds (per
+ * epoch, for H >= 10000; four times as many below) [trainers, comma list of driver | executors | patm]
+ * [listener: true (default) to time txtrain's rounds one by one, false to measure the heap without it]
  */
 public final class AggregationBenchmark {
     private AggregationBenchmark() {
@@ -30,6 +31,7 @@ public final class AggregationBenchmark {
         int repeats = Integer.parseInt(a[2]);
         int rounds = Integer.parseInt(a[3]);
         String[] trainers = (a.length > 4 ? a[4] : "driver,executors,patm").split(",");
+        String listener = a.length > 5 ? a[5] : "true";
         Path base = Files.createTempDirectory("txtrain-agg-bench-");
         File log = base.resolve("children.log").toFile();
         System.err.println("child logs: " + log);
@@ -44,31 +46,35 @@ public final class AggregationBenchmark {
                     for (int i = 0; i < trainers.length; i++) {
                         String t = trainers[(i + r) % trainers.length];
                         String key = String.format(Locale.ROOT, "%08d|%02d|%s", Integer.parseInt(h), workers, t);
-                        double[] m = cell(log, t, workers, h, rounds, executors, executorMb, state, key);
+                        int cellRounds = Integer.parseInt(h) >= 10000 ? rounds : 4 * rounds;
+                        double[] m = cell(log, t, workers, h, cellRounds, executors, executorMb, listener, state, key);
                         cells.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
                         System.err.printf(Locale.ROOT, "repeat %d hidden %s workers %d %s: %s (load %s)%n", r + 1, h,
                                 workers, t, m == null ? "failed" : String.format(Locale.ROOT,
-                                        "%.1f ms/round, live %.0f MB, peak %.0f MB", m[0], m[1], m[2]),
+                                        "%.1f ms/round (steady %.1f), live %.0f MB, peak %.0f MB", m[0], m[3], m[1],
+                                        m[2]),
                                 load());
                     }
                 }
             }
         }
-        System.out.println("| parameters | state (MB) | workers | trainer | time per round (ms) | driver live heap after GC (MB) | live heap / state | driver heap peak (MB) | runs |");
-        System.out.println("|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        System.out.println("| parameters | state (MB) | workers | trainer | time per round (ms) | txtrain steady round (ms) | driver live heap after GC (MB) | live heap / state | driver heap peak (MB) | driver peak RSS (MB) | runs |");
+        System.out.println("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Map.Entry<String, List<double[]>> e : cells.entrySet()) {
             String[] k = e.getKey().split("\\|");
             List<double[]> ok = e.getValue().stream().filter(m -> m != null).toList();
             String[] s = state.getOrDefault(e.getKey(), "? ?").split(" ");
             if (ok.isEmpty()) {
-                System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | failed | | | | 0/%d |%n", s[0], s[1],
+                System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | failed | | | | | | 0/%d |%n", s[0], s[1],
                         Integer.parseInt(k[1]), name(k[2]), e.getValue().size());
                 continue;
             }
             double live = median(ok, 1);
-            System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %.0f | %.0f | %.1f | %.0f | %d/%d |%n", s[0], s[1],
-                    Integer.parseInt(k[1]), name(k[2]), median(ok, 0), live, live / Double.parseDouble(s[1]),
-                    median(ok, 2), ok.size(), e.getValue().size());
+            double steady = median(ok, 3);
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %.0f | %s | %.0f | %.1f | %.0f | %.0f | %d/%d |%n",
+                    s[0], s[1], Integer.parseInt(k[1]), name(k[2]), median(ok, 0), steady < 0 ? "" : String.format(
+                            Locale.ROOT, "%.0f", steady), live, live / Double.parseDouble(s[1]), median(ok, 2),
+                    median(ok, 4), ok.size(), e.getValue().size());
         }
     }
 
@@ -82,16 +88,18 @@ public final class AggregationBenchmark {
 
     /** {ms per round, live MB, peak MB}, or null if the child failed. */
     private static double[] cell(File log, String trainer, int workers, String hidden, int rounds, int executors,
-                                 int executorMb, Map<String, String> state, String key) throws Exception {
+                                 int executorMb, String listener, Map<String, String> state, String key)
+            throws Exception {
         try (ChildJvm c = ChildJvm.start(AggregationChild.class, log, trainer, "" + workers, hidden, "" + rounds,
-                "" + executors, "" + executorMb)) {
+                "" + executors, "" + executorMb, listener)) {
             String line;
             while ((line = c.nextLine(1800)) != null) {
                 if (line.startsWith("RESULT ")) {
                     String[] f = line.split(" ");
                     state.put(key, String.format(Locale.ROOT, "%.2fM %s", Long.parseLong(f[3]) / 1e6, f[4]));
                     c.waitFor(120);
-                    return new double[] {Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7])};
+                    return new double[] {Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]),
+                        Double.parseDouble(f[8]), f.length > 9 ? Double.parseDouble(f[9]) : -1};
                 }
             }
             return null;

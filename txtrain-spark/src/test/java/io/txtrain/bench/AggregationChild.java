@@ -36,10 +36,15 @@ import io.txtrain.spark.testing.SparkTestSupport;
  * One cell of {@link AggregationBenchmark}: a driver on Spark local-cluster (its JVM runs no tasks)
  * trains an MLP 784-H-10 (Adam) for two epochs of R rounds, batch 8 per worker, averaging every
  * minibatch; the first epoch is the warm-up. Prints
- * {@code RESULT <trainer> <workers> <parameters> <stateMB> <roundMs> <liveHeapMB> <heapPeakMB>}: the
- * second epoch's time per round, and the largest heap in use right after a garbage collection
- * during it (the live set), next to the state (parameters + Adam's two moments).
- * args: trainer (driver | executors | patm) workers hidden rounds executors executorMemoryMb
+ * {@code RESULT <trainer> <workers> <parameters> <stateMB> <roundMs> <liveHeapMB> <heapPeakMB> <steadyMs>}:
+ * the second epoch's time per round (its fit call divided by its rounds), the largest heap in use
+ * right after a garbage collection during it (an upper bound of the live set: a young collection
+ * leaves dead old objects), the largest heap before one, and for txtrain the median time between
+ * consecutive committed rounds (without the epoch's fixed costs; -1 for PATM, whose listeners run
+ * in the workers), and the process's peak resident memory (MB; ND4J arrays live off-heap). The
+ * state is parameters + Adam's two moments.
+ * args: trainer (driver | executors | patm) workers hidden rounds executors executorMemoryMb [listener: true
+ * (default) times txtrain's rounds with a driver-side listener, whose round update view costs heap]
  */
 public final class AggregationChild {
     private static final AtomicLong LIVE_PEAK = new AtomicLong();
@@ -55,6 +60,7 @@ public final class AggregationChild {
         int rounds = Integer.parseInt(a[3]);
         int executors = Integer.parseInt(a[4]);
         int executorMb = Integer.parseInt(a[5]);
+        boolean listener = a.length <= 6 || Boolean.parseBoolean(a[6]);
         int batch = 8;
         for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((javax.management.NotificationEmitter) gc).addNotificationListener((n, h) -> {
@@ -107,12 +113,22 @@ public final class AggregationChild {
             MultiLayerNetwork net = new MultiLayerNetwork(mlp);
             net.init();
             long params = net.numParams();
+            List<Long> roundEnds = java.util.Collections.synchronizedList(new ArrayList<>());
+            if (listener && tm instanceof TransactionalTrainingMaster tx) {
+                tx.setListeners(List.of(new org.deeplearning4j.optimize.api.BaseTrainingListener() {
+                    @Override
+                    public void iterationDone(org.deeplearning4j.nn.api.Model model, int iteration, int epoch) {
+                        roundEnds.add(System.nanoTime());
+                    }
+                }));
+            }
             SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, tm);
             spark.fit(data); // warm-up, and txtrain's initial checkpoint
             System.gc();
             LIVE_PEAK.set(0);
             HEAP_PEAK.set(0);
             long t0 = System.nanoTime();
+            int before = roundEnds.size();
             spark.fit(data);
             double roundMs = (System.nanoTime() - t0) / 1e6 / rounds;
             if (LIVE_PEAK.get() == 0) { // no collection during the epoch: measure the live set at its end
@@ -123,8 +139,21 @@ public final class AggregationChild {
             if (tm instanceof TransactionalTrainingMaster tx) {
                 tx.close();
             }
-            System.out.printf(java.util.Locale.ROOT, "RESULT %s %d %d %.1f %.1f %d %d%n", trainer, workers, params,
-                    params * 12 / 1e6, roundMs, live >> 20, peak >> 20);
+            double steady = -1;
+            if (roundEnds.size() - before >= 3) {
+                List<Long> ends = roundEnds.subList(before, roundEnds.size());
+                double[] gaps = new double[ends.size() - 1];
+                for (int i = 1; i < ends.size(); i++) {
+                    gaps[i - 1] = (ends.get(i) - ends.get(i - 1)) / 1e6;
+                }
+                java.util.Arrays.sort(gaps);
+                steady = gaps[gaps.length / 2];
+            }
+            long rssKb = Files.readAllLines(java.nio.file.Paths.get("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                    .findFirst().orElse(-1);
+            System.out.printf(java.util.Locale.ROOT, "RESULT %s %d %d %.1f %.1f %d %d %.1f %d%n", trainer, workers,
+                    params, params * 12 / 1e6, roundMs, live >> 20, peak >> 20, steady, rssKb >> 10);
         } finally {
             FileUtils.deleteDirectory(dir);
         }
