@@ -91,6 +91,7 @@ public final class TxtrainSettings {
         continueOnEnvironmentChange();
         physicalRedoMaxBytes();
         physicalRedoMaxShare();
+        aggregation();
         return this;
     }
 
@@ -175,6 +176,11 @@ public final class TxtrainSettings {
     /** Share of a round's time physical logging may take before it pauses: default 0.1, in (0, 1]. */
     public double physicalRedoMaxShare() {
         return TxtrainConfig.PHYSICAL_REDO_MAX_SHARE.get(values);
+    }
+
+    /** Where rounds are averaged: {@code driver}, {@code executors} or {@code auto} (default), lower case. */
+    public String aggregation() {
+        return TxtrainConfig.AGGREGATION.get(values).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Whether executors announce that they are going away: default true. */

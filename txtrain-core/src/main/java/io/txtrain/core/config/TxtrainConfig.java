@@ -101,6 +101,12 @@ public final class TxtrainConfig {
                     + " In the same environment a difference always fails, unless replay.acceptMismatch.")
             .string("continue | fail", s -> s.equalsIgnoreCase("continue") || s.equalsIgnoreCase("fail"), "continue",
                     "continue");
+    public static final ConfigEntry<String> AGGREGATION = conf(PREFIX + "aggregation").section(ROUNDS_SECTION)
+            .doc("Where a round's worker states are averaged: driver collects them all; executors averages them in"
+                    + " one task, so the driver receives one state; auto = executors when not in local mode and"
+                    + " workers x state >= 64 MiB. Same summation order, so the same bits, either way.")
+            .string("driver | executors | auto", s -> s.equalsIgnoreCase("driver") || s.equalsIgnoreCase("executors")
+                    || s.equalsIgnoreCase("auto"), "auto", "auto");
     public static final ConfigEntry<Long> PHYSICAL_REDO_MAX_BYTES = conf(PREFIX + "redo.physicalMaxBytes")
             .section(ROUNDS_SECTION)
             .doc("Largest state (parameters and updater) whose rounds are also logged physically, so recovery"

@@ -89,33 +89,13 @@ public final class FlatState implements Serializable {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Element-wise mean of states in the given order (fixed order: bit-identical on every run). */
+    /** Element-wise mean of states in the given order (fixed order: bit-identical on every run), see {@link StateSum}. */
     static FlatState mean(java.util.List<FlatState> states) {
-        FlatState first = states.get(0);
-        if (first.isEmpty()) {
-            return first;
-        }
-        int n = first.length();
-        double[] sum = new double[n];
+        StateSum sum = new StateSum();
         for (FlatState s : states) {
-            if (s.length() != n || s.dataType != first.dataType) {
-                throw new IllegalStateException("workers returned states of different sizes");
-            }
-            ByteBuffer v = s.view();
-            for (int i = 0; i < n; i++) {
-                sum[i] += s.get(v, i);
-            }
+            sum.add(s);
         }
-        int k = states.size();
-        ByteBuffer out = ByteBuffer.allocate(first.bytes.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            if (first.dataType == DataType.DOUBLE) {
-                out.putDouble(sum[i] / k);
-            } else {
-                out.putFloat((float) (sum[i] / k));
-            }
-        }
-        return new FlatState(first.dataType, out.array());
+        return sum.mean();
     }
 
     static FlatState decode(byte[] encoded) {

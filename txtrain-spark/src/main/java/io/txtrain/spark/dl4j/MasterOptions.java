@@ -66,8 +66,8 @@ final class MasterOptions {
         List<String> out = new ArrayList<>();
         MasterOptions d = new MasterOptions();
         if (aggregationDepth != d.aggregationDepth) {
-            out.add("aggregationDepth=" + aggregationDepth + " (results are averaged on the driver in partition"
-                    + " order, which makes rounds bit-identical)");
+            out.add("aggregationDepth=" + aggregationDepth + " (results are averaged in partition order, on the driver"
+                    + " or in one executor task (spark.txtrain.aggregation), which makes rounds bit-identical)");
         }
         if (workerPrefetchNumBatches != d.workerPrefetchNumBatches) {
             out.add("workerPrefetchNumBatches=" + workerPrefetchNumBatches + " (a worker's round data is in memory)");

@@ -2,7 +2,7 @@ package io.txtrain.spark.dl4j;
 
 import java.io.Serializable;
 
-/** What one worker (one partition of a round) returns to the driver. */
+/** What one worker (one partition of a round) returns: its state and what the round record needs of it. */
 final class RoundResult implements Serializable {
     private static final long serialVersionUID = 1L;
     final int partition;
@@ -44,6 +44,13 @@ final class RoundResult implements Serializable {
         this.minibatchMillis = minibatchMillis;
         this.minibatchExamples = minibatchExamples;
         this.environment = environment;
+    }
+
+    /** This result's metadata, without the worker's state (what the driver keeps of each worker). */
+    RoundResult withoutState() {
+        return params == null && updater == null ? this : new RoundResult(partition, null, null, score, examples,
+                minibatches, dataHash, seed, fitStartMillis, fitMillis, taskStartMillis, dataMillis, initMillis,
+                minibatchMillis, minibatchExamples, environment);
     }
 
     static RoundResult empty(int partition, long seed, String environment) {

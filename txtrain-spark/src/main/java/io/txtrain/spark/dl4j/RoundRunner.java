@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.function.LongConsumer;
 
 import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
@@ -56,25 +57,41 @@ final class RoundRunner {
         this.environmentOverride = environmentOverride;
     }
 
+    /** A round's aggregate, and when the driver had the workers' results (nanoTime). */
+    record Outcome(RoundAggregate aggregate, long receivedNanos) {
+    }
+
     long abortedRounds() {
         return abortedRounds;
     }
 
-    <P extends java.io.Serializable> List<RoundResult> run(EpochData<P> data, int split, RoundInput input,
-            Broadcast<String> config, String configKey, ModelAdapter.Kind kind, ObjectFitter<?, P> fitter,
-            int objectsPerMinibatch) {
-        String what = "txtrain round " + input.round + ", epoch " + input.epoch + ", split " + (split + 1) + "/"
-                + data.schedule().splitCount();
+    /**
+     * The round's workers' results combined in partition order, where the job says; retried as
+     * described above, never partially.
+     *
+     * @return the aggregate, and when it was received or, aggregated on the driver, collected
+     * @throws IllegalStateException if the results cannot be combined (no data on any worker)
+     */
+    <P extends java.io.Serializable> Outcome run(RoundJob<P> job) {
+        RoundInput input = job.input();
+        String what = job.description();
         SparkException last = null;
         awaitReplacements();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             Broadcast<RoundInput> in = sc.broadcast(input);
             sc.setJobDescription(attempt == 1 ? what : what + " (attempt " + attempt + ")");
             try {
-                return data.split(split)
-                        .mapPartitionsWithIndex(new RoundTask<>(config, configKey, kind, in, fitter, objectsPerMinibatch,
-                                faults, heapHold, attempt, environmentOverride), true)
-                        .collect();
+                JavaRDD<RoundResult> results = job.data().split(job.split())
+                        .mapPartitionsWithIndex(new RoundTask<>(job.config(), job.configKey(), job.kind(), in,
+                                job.fitter(), job.objectsPerMinibatch(), faults, heapHold, attempt,
+                                environmentOverride), true);
+                if (job.aggregation() == AggregationSite.EXECUTORS) {
+                    RoundAggregate aggregate = ExecutorAggregation.aggregate(results, input.round, job.averageUpdater());
+                    return new Outcome(aggregate, System.nanoTime());
+                }
+                List<RoundResult> collected = results.collect();
+                long received = System.nanoTime();
+                return new Outcome(RoundAggregate.of(input.round, collected, job.averageUpdater()), received);
             } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
                 SparkException se = sparkCause(e);
                 if (se == null) {

@@ -72,6 +72,7 @@ final class TrainingRun implements AutoCloseable {
     private boolean awaitingImage;
     private final Collection<TrainingListener> listeners;
     private RoundObserver observer = RoundObserver.NONE;
+    private AggregationSite lastAggregationSite;
     /** The network's DL4J epoch counter before the run's first epoch (PATM continues from it). */
     private final int epochBase;
     private java.util.function.BooleanSupplier stopRequested = () -> false;
@@ -274,9 +275,10 @@ final class TrainingRun implements AutoCloseable {
     private <P extends java.io.Serializable> void round(EpochData<P> data, int epoch, int split,
                                                         ObjectFitter<?, P> fitter) throws IOException {
         long round = cursor.round() + 1;
+        int splits = data.schedule().splitCount();
         RoundRecord logged = toReplay.get(round);
         if (logged != null && RoundRecord.REDO_PHYSICAL.equals(logged.attributes().get(RoundRecord.REDO))) {
-            redoPhysically(toReplay.remove(round), epoch, split, data.schedule().splitCount());
+            redoPhysically(toReplay.remove(round), epoch, split, splits);
             return;
         }
         model.setCounters(cursor.iteration(), epochBase + epoch);
@@ -284,67 +286,98 @@ final class TrainingRun implements AutoCloseable {
         RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, epochBase + epoch, round,
                 averaging.rngSeed());
         persists.feed(policy);
-        List<ExecutorNotice> late = telemetry.takeNotices();
-        if (!late.isEmpty() && cursor.round() > 0) {
-            // still the boundary after the previous round: act on notices that came after its decision
-            maybeCheckpoint(lastRoundSeconds, false, late);
-        }
+        actOnLateNotices();
         long stageStart = System.currentTimeMillis();
         long t0 = System.nanoTime();
-        List<RoundResult> results = runner.run(data, split, input, configJson, configKey, model.kind(), fitter,
-                averaging.objectsPerMinibatch());
-        long tResults = System.nanoTime();
-        List<FlatState> ps = new ArrayList<>();
-        List<FlatState> us = new ArrayList<>();
-        long[] seeds = new long[results.size()];
-        long examples = 0;
-        int minibatches = 0;
-        double score = 0;
-        long dataHash = 0;
-        for (RoundResult r : results) { // partition order
-            seeds[r.partition] = r.seed;
-            dataHash = ObjectFitter.combine(dataHash, r.dataHash);
-            if (r.examples == 0) {
-                continue;
-            }
-            ps.add(r.params);
-            us.add(r.updater);
-            examples += r.examples;
-            minibatches = Math.max(minibatches, r.minibatches);
-            score += r.score;
-        }
-        if (ps.isEmpty()) {
-            throw new IllegalStateException("round " + round + " had no data on any worker");
-        }
-        FlatState newParams = FlatState.mean(ps);
-        FlatState newUpdater = averaging.saveUpdater() ? FlatState.mean(us) : updater;
-        byte[] checksum = StateDigest.of(newParams, newUpdater);
+        RoundRunner.Outcome outcome = runner.run(new RoundJob<>(data, split, input, configJson, configKey,
+                model.kind(), fitter, averaging.objectsPerMinibatch(), averaging.saveUpdater(), aggregationSite()));
+        long tResults = outcome.receivedNanos();
+        RoundAggregate aggregate = outcome.aggregate();
+        FlatState newUpdater = aggregate.updater() != null ? aggregate.updater() : updater;
+        byte[] checksum = StateDigest.of(aggregate.params(), newUpdater);
         long commitMillis = System.currentTimeMillis();
-        RoundRecord committed = toReplay.remove(round);
+        RoundRecord replayOf = toReplay.remove(round);
         long t1 = System.nanoTime();
-        byte[] image = committed == null && physicalRedo.wanted((long) newParams.bytes().length
+        RoundRecord record = commitOrVerify(aggregate, newUpdater, checksum, commitMillis, replayOf, lr, epoch, split,
+                splits, t0, t1);
+        long t2 = System.nanoTime();
+        FlatState previous = apply(aggregate.params(), newUpdater, checksum, epoch, split, splits, record.score());
+        long t3 = System.nanoTime();
+        LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {} (stage {} ms, commit {} ms)",
+                replayOf != null ? "replayed" : "committed", round, epoch + 1, split + 1, splits,
+                String.format("%.5f", record.score()), aggregate.examples(), record.stateChecksumHex().substring(0, 12),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        if (replayOf == null) {
+            telemetry.roundCommitted(round, t2 - t1, t2 - t0);
+        }
+        observer.roundDone(new RoundObserver.Round(round, epoch, split, splits, cursor.iteration(), epochBase + epoch,
+                record.score(), aggregate.examples(), replayOf != null, stageStart, (tResults - t0) / 1_000_000,
+                (t1 - tResults) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, aggregate.workers()),
+                model.model());
+        notifyListeners(aggregate.examples(), previous, epoch);
+        lastRoundSeconds = (t2 - t0) / 1e9;
+        maybeCheckpoint(lastRoundSeconds, split == splits - 1, telemetry.takeNotices());
+    }
+
+    /** Where this round is averaged: {@code spark.txtrain.aggregation}, {@code auto} by the size of the workers' states. */
+    private AggregationSite aggregationSite() {
+        long stateBytes = (long) params.bytes().length + updater.bytes().length;
+        AggregationSite site = AggregationSite.choose(settings.aggregation(), sc.sc().isLocal(), averaging.workers(),
+                stateBytes);
+        if (site != lastAggregationSite) {
+            LOG.info("rounds are averaged on the {} ({} = {}, {} workers x {} bytes of state)",
+                    site.name().toLowerCase(Locale.ROOT), io.txtrain.core.config.TxtrainConfig.AGGREGATION.key(),
+                    settings.aggregation(), averaging.workers(), stateBytes);
+            lastAggregationSite = site;
+        }
+        return site;
+    }
+
+    /** Still the boundary after the previous round: acts on notices that came after its checkpoint decision. */
+    private void actOnLateNotices() {
+        List<ExecutorNotice> late = telemetry.takeNotices();
+        if (!late.isEmpty() && cursor.round() > 0) {
+            maybeCheckpoint(lastRoundSeconds, false, late);
+        }
+    }
+
+    /**
+     * Makes the round's record durable (a new round) or checks it against the logged one (a
+     * replayed round, {@code replayOf}); a lineage change is durable before the state is used.
+     */
+    private RoundRecord commitOrVerify(RoundAggregate aggregate, FlatState newUpdater, byte[] checksum,
+                                       long commitMillis, RoundRecord replayOf, String lr, int epoch, int split,
+                                       int splits, long t0, long t1) throws IOException {
+        FlatState newParams = aggregate.params();
+        byte[] image = replayOf == null && physicalRedo.wanted((long) newParams.bytes().length
                 + newUpdater.bytes().length) ? PhysicalRedo.encode(newParams, newUpdater) : null;
-        Map<String, String> attributes = attributes(results.size(), minibatches, commitMillis);
-        attributes.put(RoundRecord.ENVIRONMENT,
-                EnvironmentFingerprint.combine(results.stream().map(r -> r.environment).toList()));
+        Map<String, String> attributes = attributes(aggregate.workers().size(), aggregate.minibatches(), commitMillis);
+        attributes.put(RoundRecord.ENVIRONMENT, aggregate.environment());
         if (image != null) {
             attributes.put(RoundRecord.REDO, RoundRecord.REDO_PHYSICAL);
         }
-        RoundRecord record = new RoundRecord(round, epoch, split, data.schedule().splitCount(), seeds,
+        RoundRecord record = new RoundRecord(aggregate.round(), epoch, split, splits, aggregate.seeds(),
                 Map.of("learningRate", lr, "iteration", Integer.toString(cursor.iteration())),
-                String.format("%016x", dataHash), examples, score / ps.size(), checksum, commitMillis, attributes);
-        if (committed != null) {
-            LineageChange change = replayVerifier.check(committed, record, run.writerEpoch());
+                String.format("%016x", aggregate.dataHash()), aggregate.examples(), aggregate.meanScore(), checksum,
+                commitMillis, attributes);
+        if (replayOf != null) {
+            LineageChange change = replayVerifier.check(replayOf, record, run.writerEpoch());
             if (change != null) {
                 run.recordLineage(change); // durable before the new state is used or checkpointed
             }
         } else {
             run.commit(record, image);
         }
-        long t2 = System.nanoTime();
         if (image != null) {
+            long t2 = System.nanoTime();
             physicalRedo.measured(t2 - t1, t2 - t0);
         }
+        return record;
+    }
+
+    /** Makes the committed (or verified) state the network's; returns the parameters it replaced. */
+    private FlatState apply(FlatState newParams, FlatState newUpdater, byte[] checksum, int epoch, int split,
+                            int splits, double score) {
         FlatState previous = params;
         params = newParams;
         updater = newUpdater;
@@ -352,31 +385,22 @@ final class TrainingRun implements AutoCloseable {
         model.setParams(params);
         model.setUpdaterState(updater);
         // as DL4J's parameter averaging: each round advances the iteration counter by averagingFrequency
-        cursor = cursor.next(epoch, split, data.schedule().splitCount(), averaging.averagingFrequency());
+        cursor = cursor.next(epoch, split, splits, averaging.averagingFrequency());
         model.setCounters(cursor.iteration(), epochBase + epoch);
-        model.setScore(record.score());
-        long t3 = System.nanoTime();
-        LOG.info("{} round {} (epoch {}, split {}/{}): score {}, {} examples, state {} (stage {} ms, commit {} ms)",
-                committed != null ? "replayed" : "committed", round, epoch + 1, split + 1, data.schedule().splitCount(),
-                String.format("%.5f", record.score()), examples, record.stateChecksumHex().substring(0, 12),
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
-        if (committed == null) {
-            telemetry.roundCommitted(round, t2 - t1, t2 - t0);
+        model.setScore(score);
+        return previous;
+    }
+
+    /** DL4J listeners see the round as one iteration on the network that now holds its state. */
+    private void notifyListeners(long examples, FlatState previous, int epoch) {
+        if (listeners.isEmpty()) {
+            return;
         }
-        observer.roundDone(new RoundObserver.Round(round, epoch, split, data.schedule().splitCount(),
-                cursor.iteration(), epochBase + epoch, record.score(), examples, committed != null, stageStart,
-                (tResults - t0) / 1_000_000, (t1 - tResults) / 1_000_000, (t2 - t1) / 1_000_000,
-                (t3 - t2) / 1_000_000, results), model.model());
-        if (!listeners.isEmpty()) {
-            long roundExamples = examples;
-            model.asRoundForListeners(roundExamples, previous, params, () -> {
-                for (TrainingListener l : listeners) {
-                    l.iterationDone(model.model(), cursor.iteration(), epochBase + epoch);
-                }
-            });
-        }
-        lastRoundSeconds = (t2 - t0) / 1e9;
-        maybeCheckpoint(lastRoundSeconds, split == data.schedule().splitCount() - 1, telemetry.takeNotices());
+        model.asRoundForListeners(examples, previous, params, () -> {
+            for (TrainingListener l : listeners) {
+                l.iterationDone(model.model(), cursor.iteration(), epochBase + epoch);
+            }
+        });
     }
 
     /**
