@@ -106,9 +106,13 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
         return r;
     }
 
-    /** Lays the data out for {@code epoch}: one partition per (round, worker). Lazy; cached on first use. */
+    /**
+     * Lays the data out for {@code epoch}: one partition per (round, worker). Lazy. Not cached: each
+     * partition is read once per epoch (again only when its round is retried), straight from the
+     * layout's shuffle output; caching it cost every round a copy and Spark's size estimate.
+     */
     static <P extends java.io.Serializable> EpochData<P> layOut(PackedInput<P> input, int workers,
-                                   int objectsPerWorker, long rngSeed, int epoch, StorageLevel storage) {
+                                   int objectsPerWorker, long rngSeed, int epoch) {
         Stats stats = input.stats();
         RoundSchedule schedule = new RoundSchedule(stats.objects(), workers, objectsPerWorker);
         EpochPermutation perm = new EpochPermutation(stats.objects(), Seeds.epochSeed(rngSeed, epoch));
@@ -125,8 +129,7 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
                     return out.iterator();
                 }, true)
                 .mapToPair(t -> t)
-                .partitionBy(new IndexPartitioner(schedule.splitCount() * workers))
-                .persist(storage);
+                .partitionBy(new IndexPartitioner(schedule.splitCount() * workers));
         return new EpochData<>(laid, schedule, input);
     }
 
@@ -152,7 +155,6 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
 
     @Override
     public void close() {
-        laidOut.unpersist(false);
         input.close();
     }
 

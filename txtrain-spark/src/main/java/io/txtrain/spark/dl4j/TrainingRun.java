@@ -250,7 +250,7 @@ final class TrainingRun implements AutoCloseable {
         }
         long layoutStart = System.currentTimeMillis();
         try (EpochData<P> laid = EpochData.layOut(input, averaging.workers(), averaging.objectsPerWorker(),
-                averaging.rngSeed(), epoch, averaging.storageLevel())) {
+                averaging.rngSeed(), epoch)) {
             observer.laidOut(layoutStart, System.currentTimeMillis() - layoutStart);
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {
