@@ -136,8 +136,9 @@ public final class RoundProfile {
         try {
             SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, conf.clone(), tm);
             rec.clear();
+            long fitStart = System.currentTimeMillis();
             net.fit(rdd);
-            Map<String, Double> p = rec.profile(trainer.equals(TX) ? "txtrain round" : "treeAggregate");
+            Map<String, Double> p = rec.profile(trainer.equals(TX) ? "txtrain round" : "treeAggregate", fitStart);
             p.put("worker fit (per worker)", workerFit(tm.getTrainingStats(), (int) Math.round(p.get("rounds")), workers));
             statsPerRound(tm.getTrainingStats(), (int) Math.round(p.get("rounds")), p);
             return p;
@@ -238,17 +239,23 @@ public final class RoundProfile {
         }
 
         /** Medians per round job (jobs whose name contains {@code marker}). */
-        Map<String, Double> profile(String marker) {
+        Map<String, Double> profile(String marker, long fitStart) {
             sparkBusSettle();
             List<Job> all = new ArrayList<>(jobs.values());
             all.sort((x, y) -> Long.compare(x.submitted(), y.submitted()));
             Map<String, List<Double>> parts = new java.util.LinkedHashMap<>();
             Job prev = null;
             int rounds = 0;
+            double setup = Double.NaN;
+            double firstRound = Double.NaN;
             for (Job j : all) {
                 boolean round = j.name().contains(marker);
                 if (round) {
                     rounds++;
+                    if (rounds == 1) {
+                        setup = (j.submitted() - fitStart) / 1000.0;
+                        firstRound = (j.ended()[0] - j.submitted()) / 1000.0;
+                    }
                     if (prev != null && rounds > 2) {
                         add(parts, "driver between round jobs", j.submitted() - prev.ended()[0]);
                     }
@@ -261,6 +268,8 @@ public final class RoundProfile {
             Map<String, Double> out = new java.util.LinkedHashMap<>();
             out.put("rounds", (double) rounds);
             out.put("jobs per fit", (double) all.size());
+            out.put("fit start to first round job (s)", setup);
+            out.put("first round job (s)", firstRound);
             for (Map.Entry<String, List<Double>> e : parts.entrySet()) {
                 List<Double> v = e.getValue();
                 v.sort(null);
