@@ -106,7 +106,16 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
         return r;
     }
 
-    /** Lays the data out for {@code epoch}: one partition per (round, worker). Lazy; cached on first use. */
+    /** Rounds whose objects share a cached partition per worker. */
+    static final int ROUNDS_PER_BLOCK = 8;
+
+    /**
+     * Lays the data out for {@code epoch}: objects go to their (round, worker) by their position in
+     * the epoch's permutation, and one cached partition per worker holds {@value #ROUNDS_PER_BLOCK}
+     * consecutive rounds. Lazy: a block is read from the layout's shuffle by the first round that
+     * needs it and then served from the executor's memory ({@code storage}), so a round reads no
+     * shuffle data of its own. Cached blocks are released on {@link #close()}.
+     */
     static <P extends java.io.Serializable> EpochData<P> layOut(PackedInput<P> input, int workers,
                                    int objectsPerWorker, long rngSeed, int epoch, StorageLevel storage) {
         Stats stats = input.stats();
@@ -125,7 +134,7 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
                     return out.iterator();
                 }, true)
                 .mapToPair(t -> t)
-                .partitionBy(new IndexPartitioner(schedule.splitCount() * workers))
+                .partitionBy(new BlockPartitioner(workers, schedule.splitCount()))
                 .persist(storage);
         return new EpochData<>(laid, schedule, input);
     }
@@ -142,12 +151,15 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
         return schedule;
     }
 
-    /** The partitions of one split (round within the epoch), one per worker, in worker order. */
+    /** The objects of one split (round within the epoch): one partition per worker, in worker order. */
     JavaRDD<Tuple2<Integer, Placed<P>>> split(int split) {
         int workers = schedule.workers();
-        PartitionPruningRDD<Tuple2<Integer, Placed<P>>> pruned = PartitionPruningRDD.create(laidOut.rdd(),
-                new SplitFilter(split, workers));
-        return new JavaRDD<>(pruned, ClassTag$.MODULE$.apply(Tuple2.class));
+        PartitionPruningRDD<Tuple2<Integer, Placed<P>>> block = PartitionPruningRDD.create(laidOut.rdd(),
+                new BlockFilter(split / ROUNDS_PER_BLOCK, workers));
+        int first = split * workers;
+        int last = first + workers - 1;
+        return new JavaRDD<>(block, ClassTag$.MODULE$.apply(Tuple2.class))
+                .filter(t -> t._1() >= first && t._1() <= last);
     }
 
     @Override
@@ -156,29 +168,35 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
         input.close();
     }
 
-    private static final class SplitFilter extends AbstractFunction1<Object, Object> implements java.io.Serializable {
+    /** Keeps the partitions of one block of rounds. */
+    private static final class BlockFilter extends AbstractFunction1<Object, Object> implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        private final int split;
+        private final int block;
         private final int workers;
 
-        SplitFilter(int split, int workers) {
-            this.split = split;
+        BlockFilter(int block, int workers) {
+            this.block = block;
             this.workers = workers;
         }
 
         @Override
         public Object apply(Object partition) {
-            return ((Integer) partition) / workers == split;
+            return ((Integer) partition) / workers == block;
         }
     }
 
-    /** Key k goes to partition k. */
-    static final class IndexPartitioner extends Partitioner {
+    /**
+     * Key {@code round * workers + worker} goes to partition {@code block * workers + worker}, where
+     * {@code block = round / ROUNDS_PER_BLOCK}.
+     */
+    static final class BlockPartitioner extends Partitioner {
         private static final long serialVersionUID = 1L;
+        private final int workers;
         private final int partitions;
 
-        IndexPartitioner(int partitions) {
-            this.partitions = partitions;
+        BlockPartitioner(int workers, int rounds) {
+            this.workers = workers;
+            this.partitions = (rounds + ROUNDS_PER_BLOCK - 1) / ROUNDS_PER_BLOCK * workers;
         }
 
         @Override
@@ -188,17 +206,18 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
 
         @Override
         public int getPartition(Object key) {
-            return (Integer) key;
+            int k = (Integer) key;
+            return k / workers / ROUNDS_PER_BLOCK * workers + k % workers;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof IndexPartitioner p && p.partitions == partitions;
+            return o instanceof BlockPartitioner p && p.partitions == partitions && p.workers == workers;
         }
 
         @Override
         public int hashCode() {
-            return partitions;
+            return partitions * 31 + workers;
         }
     }
 }

@@ -35,6 +35,10 @@ public final class FlatState implements Serializable {
         if (array == null || array.length() == 0) {
             return EMPTY;
         }
+        byte[] direct = HostMemory.read(array);
+        if (direct != null) {
+            return new FlatState(array.dataType(), direct);
+        }
         INDArray flat = array.reshape(array.length());
         DataType dt = flat.dataType();
         ByteBuffer buf;
@@ -65,6 +69,15 @@ public final class FlatState implements Serializable {
 
     public boolean isEmpty() {
         return bytes.length == 0;
+    }
+
+    /**
+     * Writes these values into {@code target}, an array of the same length and type, as
+     * {@code target.assign(toArray())} would; does nothing and returns false where that takes ND4J
+     * operations (another layout, type or backend).
+     */
+    boolean copyInto(INDArray target) {
+        return target.dataType() == dataType && target.length() == length() && HostMemory.write(bytes, target);
     }
 
     /** A new row vector with these values. */

@@ -40,7 +40,9 @@ abstract class ModelAdapter {
     }
 
     void setParams(FlatState p) {
-        model().setParams(p.toArray());
+        if (!p.copyInto(model().params())) { // the network's own parameter array: what setParams assigns to
+            model().setParams(p.toArray());
+        }
     }
 
     FlatState updaterState() {
@@ -57,7 +59,9 @@ abstract class ModelAdapter {
             throw new IllegalStateException("updater state has " + (view == null ? 0 : view.length())
                     + " values, the saved state " + s.length());
         }
-        view.assign(s.toArray().reshape(view.shape()));
+        if (!s.copyInto(view)) {
+            view.assign(s.toArray().reshape(view.shape()));
+        }
     }
 
     double score() {

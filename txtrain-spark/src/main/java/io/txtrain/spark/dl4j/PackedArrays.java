@@ -32,11 +32,23 @@ final class PackedArrays implements Serializable {
             if (a == null) {
                 continue;
             }
-            INDArray flat = a.dup('c').reshape(a.length());
-            data[i] = a.dataType() == DataType.DOUBLE ? flat.toDoubleVector() : flat.castTo(DataType.FLOAT).toFloatVector();
+            data[i] = values(a);
             shapes[i] = a.shape();
         }
         return new PackedArrays(data, shapes);
+    }
+
+    /** The elements in c order, as double[] for DOUBLE arrays and float[] otherwise. */
+    private static Object values(INDArray a) {
+        boolean whole = a.ordering() == 'c' && !a.isView() && a.offset() == 0 && a.data().length() == a.length();
+        if (whole && a.dataType() == DataType.FLOAT) {
+            return a.data().asFloat(); // one copy, no ND4J ops: the usual case of a DataSet's arrays
+        }
+        if (whole && a.dataType() == DataType.DOUBLE) {
+            return a.data().asDouble();
+        }
+        INDArray flat = a.dup('c').reshape(a.length());
+        return a.dataType() == DataType.DOUBLE ? flat.toDoubleVector() : flat.castTo(DataType.FLOAT).toFloatVector();
     }
 
     int slots() {

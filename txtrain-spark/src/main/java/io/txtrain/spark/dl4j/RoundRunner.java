@@ -37,7 +37,7 @@ final class RoundRunner {
     private final Set<String> awaited = new HashSet<>();
     private final HeapHold heapHold;
     private final String environmentOverride;
-    private long abortedRounds;
+    private volatile long abortedRounds; // counted on the launcher thread, read by the driver's
 
     /**
      * @param onAbort             told the round number of every aborted attempt
@@ -103,7 +103,7 @@ final class RoundRunner {
                     throw e instanceof RuntimeException re ? re : new IllegalStateException(se);
                 }
                 last = se;
-                abortedRounds++;
+                abortedRounds = abortedRounds + 1;
                 onAbort.accept(input.round);
                 LOG.warn("{} aborted (attempt {}/{}): {}", what, attempt, maxAttempts, firstLine(se));
                 if (attempt < maxAttempts) {

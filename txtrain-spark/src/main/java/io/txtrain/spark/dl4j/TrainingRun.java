@@ -250,20 +250,29 @@ final class TrainingRun implements AutoCloseable {
         }
         long layoutStart = System.currentTimeMillis();
         try (EpochData<P> laid = EpochData.layOut(input, averaging.workers(), averaging.objectsPerWorker(),
-                averaging.rngSeed(), epoch, averaging.storageLevel())) {
+                averaging.rngSeed(), epoch, averaging.storageLevel()); RoundLauncher launcher = new RoundLauncher(sc, runner)) {
             observer.laidOut(layoutStart, System.currentTimeMillis() - layoutStart);
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {
                 throw new IllegalStateException("epoch " + (epoch + 1) + " had " + cursor.splitCount()
                         + " rounds when it was started and now has " + splits + "; the data or settings changed");
             }
-            for (int split = startSplit; split < splits; split++) {
-                if (!awaitingImage && stopRequested.getAsBoolean()) {
-                    throw new TrainingStoppedException(cursor.round());
+            RoundLauncher.Launched next = null;
+            try {
+                for (int split = startSplit; split < splits; split++) {
+                    if (!awaitingImage && stopRequested.getAsBoolean()) {
+                        throw new TrainingStoppedException(cursor.round());
+                    }
+                    RoundLauncher.Launched launched = next;
+                    next = null;
+                    next = round(laid, epoch, split, fitter, launcher, launched);
+                    if (split == startSplit) {
+                        laid.releaseInput();
+                    }
                 }
-                round(laid, epoch, split, fitter);
-                if (split == startSplit) {
-                    laid.releaseInput();
+            } finally {
+                if (next != null) {
+                    next.abandon(); // launched for a round that will not be committed now
                 }
             }
         }
@@ -272,28 +281,68 @@ final class TrainingRun implements AutoCloseable {
         }
     }
 
-    private <P extends java.io.Serializable> void round(EpochData<P> data, int epoch, int split,
-                                                        ObjectFitter<?, P> fitter) throws IOException {
+    /**
+     * Runs, commits (or verifies) and applies one round. Before committing it, launches the next
+     * round of the epoch from its state, so that the next job runs while this one is committed:
+     * that round is returned, and it is used only after this commit (or abandoned).
+     *
+     * @param launched this round, if the previous round launched it; else null
+     */
+    private <P extends java.io.Serializable> RoundLauncher.Launched round(EpochData<P> data, int epoch, int split,
+            ObjectFitter<?, P> fitter, RoundLauncher launcher, RoundLauncher.Launched launched) throws IOException {
         long round = cursor.round() + 1;
         int splits = data.schedule().splitCount();
-        RoundRecord logged = toReplay.get(round);
-        if (logged != null && RoundRecord.REDO_PHYSICAL.equals(logged.attributes().get(RoundRecord.REDO))) {
+        if (launched == null && isPhysicalRedo(round)) {
             redoPhysically(toReplay.remove(round), epoch, split, splits);
-            return;
+            return null;
         }
-        model.setCounters(cursor.iteration(), epochBase + epoch);
-        String lr = model.learningRate();
-        RoundInput input = new RoundInput(params, updater, cursor.iteration(), epoch, epochBase + epoch, round,
-                averaging.rngSeed());
         persists.feed(policy);
         actOnLateNotices();
-        long stageStart = System.currentTimeMillis();
-        long t0 = System.nanoTime();
-        RoundRunner.Outcome outcome = runner.run(new RoundJob<>(data, split, input, configJson, configKey,
-                model.kind(), fitter, averaging.objectsPerMinibatch(), averaging.saveUpdater(), aggregationSite()));
+        if (launched == null) {
+            launched = launcher.launch(job(data, split, fitter, params, updater, cursor.iteration(), epoch, round));
+        }
+        RoundRunner.Outcome outcome = launched.await();
+        long stageStart = launched.startedMillis();
+        long t0 = launched.startedNanos();
         long tResults = outcome.receivedNanos();
         RoundAggregate aggregate = outcome.aggregate();
         FlatState newUpdater = aggregate.updater() != null ? aggregate.updater() : updater;
+        model.setCounters(cursor.iteration(), epochBase + epoch);
+        String lr = model.learningRate();
+        RoundLauncher.Launched next = null;
+        if (split + 1 < splits && !isPhysicalRedo(round + 1)) {
+            next = launcher.launch(job(data, split + 1, fitter, aggregate.params(), newUpdater,
+                    cursor.next(epoch, split, splits, averaging.averagingFrequency()).iteration(), epoch, round + 1));
+        }
+        try {
+            finish(aggregate, newUpdater, lr, epoch, split, splits, stageStart, t0, tResults);
+        } catch (IOException | RuntimeException | Error e) {
+            if (next != null) {
+                next.abandon();
+            }
+            throw e;
+        }
+        return next;
+    }
+
+    private boolean isPhysicalRedo(long round) {
+        RoundRecord logged = toReplay.get(round);
+        return logged != null && RoundRecord.REDO_PHYSICAL.equals(logged.attributes().get(RoundRecord.REDO));
+    }
+
+    /** The job of round {@code round} from the given state (committed, or the previous round's about to be). */
+    private <P extends java.io.Serializable> RoundJob<P> job(EpochData<P> data, int split, ObjectFitter<?, P> fitter,
+            FlatState fromParams, FlatState fromUpdater, int iteration, int epoch, long round) {
+        RoundInput input = new RoundInput(fromParams, fromUpdater, iteration, epoch, epochBase + epoch, round,
+                averaging.rngSeed());
+        return new RoundJob<>(data, split, input, configJson, configKey, model.kind(), fitter,
+                averaging.objectsPerMinibatch(), averaging.saveUpdater(), aggregationSite(fromParams, fromUpdater));
+    }
+
+    /** Commits (or verifies) the round's result, applies it, reports it and decides on a checkpoint. */
+    private void finish(RoundAggregate aggregate, FlatState newUpdater, String lr, int epoch, int split, int splits,
+                        long stageStart, long t0, long tResults) throws IOException {
+        long round = aggregate.round();
         byte[] checksum = StateDigest.of(aggregate.params(), newUpdater);
         long commitMillis = System.currentTimeMillis();
         RoundRecord replayOf = toReplay.remove(round);
@@ -320,8 +369,8 @@ final class TrainingRun implements AutoCloseable {
     }
 
     /** Where this round is averaged: {@code spark.txtrain.aggregation}, {@code auto} by the size of the workers' states. */
-    private AggregationSite aggregationSite() {
-        long stateBytes = (long) params.bytes().length + updater.bytes().length;
+    private AggregationSite aggregationSite(FlatState fromParams, FlatState fromUpdater) {
+        long stateBytes = (long) fromParams.bytes().length + fromUpdater.bytes().length;
         AggregationSite site = AggregationSite.choose(settings.aggregation(), sc.sc().isLocal(), averaging.workers(),
                 stateBytes);
         if (site != lastAggregationSite) {
