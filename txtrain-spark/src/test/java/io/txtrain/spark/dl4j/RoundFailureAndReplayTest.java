@@ -101,7 +101,7 @@ class RoundFailureAndReplayTest {
                 io.txtrain.core.fs.DurableFs.forUri(dir.toUri(), new Configuration()),
                 new DirLayout(new org.apache.hadoop.fs.Path(dir.toUri()))).list()) {
             if (ref.round() == round) {
-                org.apache.commons.io.FileUtils.deleteDirectory(new java.io.File(ref.path().toUri()));
+                org.apache.commons.io.FileUtils.forceDelete(new java.io.File(ref.path().toUri())); // file or directory
             }
         }
     }
