@@ -16,6 +16,7 @@ run training-cnn-local    bench/training-benchmark.sh "$DATA" 60000 cnn 1 3 'loc
 run training-cnn-cluster  bench/training-benchmark.sh "$DATA" 60000 cnn 1 3 'local-cluster[2,1,2560]' 2 32 5 direct-cached
 run whole-process-local   bench/whole-process.sh "$DATA" 'local[2]' 3 export
 run round-profile-cluster bench/round-profile.sh "$DATA" 12000 'local-cluster[2,1,2560]' 2 32 5 direct-cached 3
+run aggregation           bench/aggregation-benchmark.sh 256,2560,25600 2,4,8 1 3 driver,executors,patm
 run core                  bench/core-benchmark.sh
 run checkpoint-stall      bench/checkpoint-stall.sh both 1,10,50 5
 run recovery-1m           bench/recovery-benchmark.sh 62500 3 1
