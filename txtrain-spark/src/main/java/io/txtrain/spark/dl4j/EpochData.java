@@ -156,16 +156,32 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
         int workers = schedule.workers();
         PartitionPruningRDD<Tuple2<Integer, Placed<P>>> block = PartitionPruningRDD.create(laidOut.rdd(),
                 new BlockFilter(split / ROUNDS_PER_BLOCK, workers));
-        int first = split * workers;
-        int last = first + workers - 1;
-        return new JavaRDD<>(block, ClassTag$.MODULE$.apply(Tuple2.class))
-                .filter(t -> t._1() >= first && t._1() <= last);
+        return new JavaRDD<>(block.filter(new RoundKeys<>(split * workers, split * workers + workers - 1)),
+                ClassTag$.MODULE$.apply(Tuple2.class));
     }
 
     @Override
     public void close() {
         laidOut.unpersist(false);
         input.close();
+    }
+
+    /** Keeps the objects keyed {@code first..last}: one round's, of a block of rounds. */
+    private static final class RoundKeys<P> extends AbstractFunction1<Tuple2<Integer, Placed<P>>, Object>
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int first;
+        private final int last;
+
+        RoundKeys(int first, int last) {
+            this.first = first;
+            this.last = last;
+        }
+
+        @Override
+        public Object apply(Tuple2<Integer, Placed<P>> t) {
+            return t._1() >= first && t._1() <= last;
+        }
     }
 
     /** Keeps the partitions of one block of rounds. */

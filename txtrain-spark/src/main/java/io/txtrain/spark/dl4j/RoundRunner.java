@@ -81,15 +81,15 @@ final class RoundRunner {
             Broadcast<RoundInput> in = sc.broadcast(input);
             sc.setJobDescription(attempt == 1 ? what : what + " (attempt " + attempt + ")");
             try {
-                JavaRDD<RoundResult> results = job.data().split(job.split())
-                        .mapPartitionsWithIndex(new RoundTask<>(job.config(), job.configKey(), job.kind(), in,
-                                job.fitter(), job.objectsPerMinibatch(), faults, heapHold, attempt,
-                                environmentOverride), true);
+                RoundTask<P> task = new RoundTask<>(job.config(), job.configKey(), job.kind(), in, job.fitter(),
+                        job.objectsPerMinibatch(), faults, heapHold, attempt, environmentOverride);
+                JavaRDD<RoundResult> results = new JavaRDD<>(job.data().split(job.split()).rdd()
+                        .mapPartitionsWithIndex(new PlainFunctions.WithIndex<>(task), true, RESULT), RESULT);
                 if (job.aggregation() == AggregationSite.EXECUTORS) {
                     RoundAggregate aggregate = ExecutorAggregation.aggregate(results, input.round, job.averageUpdater());
                     return new Outcome(aggregate, System.nanoTime());
                 }
-                List<RoundResult> collected = results.collect();
+                List<RoundResult> collected = collect(results);
                 long received = System.nanoTime();
                 return new Outcome(RoundAggregate.of(input.round, collected, job.averageUpdater()), received);
             } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
@@ -117,6 +117,22 @@ final class RoundRunner {
         throw new RoundFailedException(what + " failed " + maxAttempts + " times (spark.txtrain.round.maxAttempts); "
                 + "nothing of it was committed. Run the job again with the same checkpoint directory to resume at round "
                 + input.round + ".", last);
+    }
+
+    private static final scala.reflect.ClassTag<RoundResult> RESULT = scala.reflect.ClassTag$.MODULE$.apply(
+            RoundResult.class);
+
+    /** The results in partition order ({@code collect()} without a lambda for Spark to inspect). */
+    private List<RoundResult> collect(JavaRDD<RoundResult> results) {
+        Object[] parts = (Object[]) sc.sc().runJob(results.rdd(), new PlainFunctions.ToList<RoundResult>(),
+                scala.reflect.ClassTag$.MODULE$.apply(List.class));
+        List<RoundResult> all = new java.util.ArrayList<>();
+        for (Object p : parts) {
+            @SuppressWarnings("unchecked")
+            List<RoundResult> part = (List<RoundResult>) p;
+            all.addAll(part);
+        }
+        return all;
     }
 
     private static SparkException sparkCause(Throwable e) {
