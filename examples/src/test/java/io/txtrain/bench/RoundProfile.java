@@ -81,7 +81,6 @@ public final class RoundProfile {
                     .set("spark.executorEnv.OMP_NUM_THREADS", "1").set("spark.executor.memory", "2g");
         }
         Map<String, List<Map<String, Double>>> profiles = new TreeMap<>();
-        Map<String, List<Double>> epochs = new TreeMap<>();
         try (JavaSparkContext sc = new JavaSparkContext(sconf)) {
             JobRecorder rec = new JobRecorder();
             sc.sc().addSparkListener(rec);
@@ -138,7 +137,7 @@ public final class RoundProfile {
             rec.clear();
             long fitStart = System.currentTimeMillis();
             net.fit(rdd);
-            Map<String, Double> p = rec.profile(trainer.equals(TX) ? "txtrain round" : "treeAggregate", fitStart);
+            Map<String, Double> p = rec.profile(sc, trainer.equals(TX) ? "txtrain round" : "treeAggregate", fitStart);
             p.put("worker fit (per worker)", workerFit(tm.getTrainingStats(), (int) Math.round(p.get("rounds")), workers));
             statsPerRound(tm.getTrainingStats(), (int) Math.round(p.get("rounds")), p);
             return p;
@@ -239,8 +238,9 @@ public final class RoundProfile {
         }
 
         /** Medians per round job (jobs whose name contains {@code marker}). */
-        Map<String, Double> profile(String marker, long fitStart) {
-            sparkBusSettle();
+        Map<String, Double> profile(JavaSparkContext sc, String marker, long fitStart)
+                throws java.util.concurrent.TimeoutException {
+            sc.sc().listenerBus().waitUntilEmpty(); // the bus is asynchronous: the fit's last events
             List<Job> all = new ArrayList<>(jobs.values());
             all.sort((x, y) -> Long.compare(x.submitted(), y.submitted()));
             Map<String, List<Double>> parts = new java.util.LinkedHashMap<>();
@@ -320,14 +320,6 @@ public final class RoundProfile {
 
         private static void add(Map<String, List<Double>> parts, String k, double v) {
             parts.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-        }
-
-        private static void sparkBusSettle() {
-            try {
-                Thread.sleep(500); // the listener bus is asynchronous: let the last events arrive
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -37,7 +37,7 @@ final class RoundRunner {
     private final Set<String> awaited = new HashSet<>();
     private final HeapHold heapHold;
     private final String environmentOverride;
-    private volatile long abortedRounds; // counted on the launcher thread, read by the driver's
+    private volatile long abortedRounds; // counted on the launcher thread, read by the driver's thread
 
     /**
      * @param onAbort             told the round number of every aborted attempt
