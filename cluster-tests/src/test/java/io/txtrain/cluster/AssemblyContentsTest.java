@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -56,6 +59,47 @@ class AssemblyContentsTest {
                 "io/txtrain/examples/", "io/txtrain/testing/")) {
             assertTrue(e.stream().noneMatch(n -> n.startsWith(prefix)), "the assembly holds " + prefix);
         }
+    }
+
+    /**
+     * Every txtrain class in the assembly is the one this build compiled, and there is no other: a
+     * rebuild without {@code clean} once shaded the previous assembly into the new one, whose stale
+     * classes came first.
+     */
+    @Test
+    void txtrainClassesAreThoseOfThisBuild() throws IOException {
+        Map<String, byte[]> built = new HashMap<>();
+        for (String module : List.of("txtrain-core", "txtrain-spark", "txtrain-cli")) {
+            Path classes = Path.of("..", module, "target", "classes");
+            try (Stream<Path> files = Files.walk(classes)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (f.toString().endsWith(".class")) {
+                        built.put(classes.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+                    }
+                }
+            }
+        }
+        assertTrue(built.size() > 100, "classes of this build found: " + built.size());
+        List<String> differing = new ArrayList<>();
+        try (ZipFile z = new ZipFile(SparkDistribution.ASSEMBLY.toFile())) {
+            Set<String> inAssembly = new HashSet<>();
+            for (ZipEntry e : z.stream().toList()) {
+                if (e.getName().startsWith("io/txtrain/") && e.getName().endsWith(".class")) {
+                    inAssembly.add(e.getName());
+                    byte[] b = built.get(e.getName());
+                    if (b == null || !Arrays.equals(b, z.getInputStream(e).readAllBytes())) {
+                        differing.add(e.getName() + (b == null ? " (not in this build)" : " (other bytes)"));
+                    }
+                }
+            }
+            for (String c : built.keySet()) {
+                if (!inAssembly.contains(c)) {
+                    differing.add(c + " (missing)");
+                }
+            }
+        }
+        assertEquals(List.of(), differing.subList(0, Math.min(differing.size(), 10)),
+                differing.size() + " txtrain classes of the assembly are not this build's");
     }
 
     private static Set<String> entries(Path jar) throws IOException {
