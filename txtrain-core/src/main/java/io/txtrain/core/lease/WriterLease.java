@@ -291,12 +291,12 @@ public final class WriterLease implements AutoCloseable, Fence {
         long highest = 0;
         Path newest = null;
         boolean own = false;
-        for (FileStatus s : fs.list(layout.leaseDir())) {
-            long e = DirLayout.parseLease(s.getPath().getName());
+        for (String name : fs.listNames(layout.leaseDir())) {
+            long e = DirLayout.parseLease(name);
             own |= e == record.epoch();
             if (e > highest) {
                 highest = e;
-                newest = s.getPath();
+                newest = new Path(layout.leaseDir(), name);
             }
         }
         if (highest <= record.epoch() && !own) {

@@ -43,6 +43,7 @@ import io.txtrain.core.codec.Frame;
 import io.txtrain.core.codec.FrameCodec;
 import io.txtrain.core.codec.FrameReader;
 import io.txtrain.core.codec.RecordType;
+import io.txtrain.core.fs.DurableFs;
 import io.txtrain.core.fs.DirLayout;
 import io.txtrain.core.log.CorruptLogException;
 import io.txtrain.core.log.LogChain;
@@ -85,6 +86,31 @@ abstract class RecoveryCoreContract {
         return fs().fs().exists(p);
     }
 
+
+    /**
+     * The fence check's listing and the publishing rename behave alike on every store: names
+     * sorted, hidden ones left out, a missing directory empty; a rename never replaces a target
+     * and reports a missing source.
+     */
+    @Test
+    void namesAndRenamesAreTheSameOnEveryStore() throws Exception {
+        DurableFs d = fs().durable();
+        Path dir = new Path(fs().newDir("names"));
+        assertEquals(List.of(), d.listNames(dir), "a missing directory has no names");
+        d.mkdirs(dir);
+        for (String n : List.of("b", "a", ".hidden")) {
+            d.writeAtomically(new Path(dir, n), n.getBytes(StandardCharsets.UTF_8));
+        }
+        d.mkdirs(new Path(dir, "c"));
+        assertEquals(List.of("a", "b", "c"), d.listNames(dir));
+
+        assertFalse(d.rename(new Path(dir, "a"), new Path(dir, "b")), "an existing target is never replaced");
+        assertArrayEquals("b".getBytes(StandardCharsets.UTF_8), d.readAll(new Path(dir, "b"), 10));
+        assertTrue(d.rename(new Path(dir, "a"), new Path(dir, "d")));
+        assertEquals(List.of("b", "c", "d"), d.listNames(dir));
+        assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), d.readAll(new Path(dir, "d"), 10));
+        assertFalse(d.rename(new Path(dir, "a"), new Path(dir, "e")), "a missing source");
+    }
 
     @Test
     void freshDirectoryPlansAFreshStart() throws Exception {
