@@ -1,13 +1,9 @@
 package io.txtrain.spark.dl4j;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.apache.spark.api.java.function.Function2;
 
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
-import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 
 /**
@@ -38,20 +34,6 @@ final class PlainFunctions {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }
-    }
-
-    /** A partition's elements as a list, for {@code SparkContext.runJob}. */
-    static final class ToList<T> extends AbstractFunction1<Iterator<T>, List<T>> implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public List<T> apply(Iterator<T> data) {
-            List<T> out = new ArrayList<>();
-            while (data.hasNext()) {
-                out.add(data.next());
-            }
-            return out;
         }
     }
 }

@@ -78,18 +78,23 @@ final class RoundRunner {
         SparkException last = null;
         awaitReplacements();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            Broadcast<RoundInput> in = sc.broadcast(input);
+            // in local mode the tasks read the driver's object (Spark's broadcast would serialise it
+            // anyway); with the plugin, executors ask for it (a retry broadcasts)
+            boolean noBroadcast = sc.sc().isLocal()
+                    || (attempt == 1 && telemetry != TrainingTelemetry.NONE && RoundHandoff.fitsChannel(input));
+            Broadcast<RoundInput> in = noBroadcast ? null : sc.broadcast(input);
+            RoundHandoff handoff = new RoundHandoff(input);
             sc.setJobDescription(attempt == 1 ? what : what + " (attempt " + attempt + ")");
             try {
-                RoundTask<P> task = new RoundTask<>(job.config(), job.configKey(), job.kind(), in, job.fitter(),
-                        job.objectsPerMinibatch(), faults, heapHold, attempt, environmentOverride);
+                RoundTask<P> task = new RoundTask<>(job.config(), job.configKey(), job.kind(), handoff.input(in),
+                        job.fitter(), job.objectsPerMinibatch(), faults, heapHold, attempt, environmentOverride);
                 JavaRDD<RoundResult> results = new JavaRDD<>(job.data().split(job.split()).rdd()
                         .mapPartitionsWithIndex(new PlainFunctions.WithIndex<>(task), true, RESULT), RESULT);
                 if (job.aggregation() == AggregationSite.EXECUTORS) {
                     RoundAggregate aggregate = ExecutorAggregation.aggregate(results, input.round, job.averageUpdater());
                     return new Outcome(aggregate, System.nanoTime());
                 }
-                List<RoundResult> collected = collect(results);
+                List<RoundResult> collected = collect(results, handoff);
                 long received = System.nanoTime();
                 return new Outcome(RoundAggregate.of(input.round, collected, job.averageUpdater()), received);
             } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala
@@ -111,7 +116,10 @@ final class RoundRunner {
                 }
             } finally {
                 sc.setJobDescription(null);
-                in.destroy(false);
+                handoff.close();
+                if (in != null) {
+                    in.destroy(false);
+                }
             }
         }
         throw new RoundFailedException(what + " failed " + maxAttempts + " times (spark.txtrain.round.maxAttempts); "
@@ -123,16 +131,10 @@ final class RoundRunner {
             RoundResult.class);
 
     /** The results in partition order ({@code collect()} without a lambda for Spark to inspect). */
-    private List<RoundResult> collect(JavaRDD<RoundResult> results) {
-        Object[] parts = (Object[]) sc.sc().runJob(results.rdd(), new PlainFunctions.ToList<RoundResult>(),
+    private List<RoundResult> collect(JavaRDD<RoundResult> results, RoundHandoff handoff) {
+        Object[] parts = (Object[]) sc.sc().runJob(results.rdd(), handoff.collector(),
                 scala.reflect.ClassTag$.MODULE$.apply(List.class));
-        List<RoundResult> all = new java.util.ArrayList<>();
-        for (Object p : parts) {
-            @SuppressWarnings("unchecked")
-            List<RoundResult> part = (List<RoundResult>) p;
-            all.addAll(part);
-        }
-        return all;
+        return handoff.resolve(parts);
     }
 
     private static SparkException sparkCause(Throwable e) {

@@ -21,7 +21,8 @@ import io.txtrain.spark.TxtrainSettings;
  * {@link FailureTracker} as a Spark listener and publishes a {@link PluginTelemetry} in the
  * {@link TelemetryRegistry} for trainers in this JVM. Metrics are registered in
  * {@link #registerMetrics}; executor samples and executors' notices that they are going away
- * ({@link ExecutorNotice}, acknowledged with {@code true}) arrive through {@link #receive}. {@link #shutdown}
+ * ({@link ExecutorNotice}, acknowledged with {@code true}) and tasks' {@link DriverChannel} deliveries
+ * (carried out here, their reply returned) arrive through {@link #receive}. {@link #shutdown}
  * withdraws the telemetry (trainers started afterwards run unmonitored).
  */
 public final class TxtrainDriverPlugin implements DriverPlugin {
@@ -67,6 +68,8 @@ public final class TxtrainDriverPlugin implements DriverPlugin {
         } else if (message instanceof ExecutorNotice n) {
             telemetry.notices().record(n);
             return Boolean.TRUE; // the executor's shutdown hook asks and waits for this
+        } else if (message instanceof DriverChannel.Delivery d) {
+            return d.deliverOnDriver();
         } else {
             LOG.warn("txtrain plugin ignored an unexpected message of type {}",
                     message == null ? "null" : message.getClass().getName());

@@ -69,6 +69,7 @@ public final class TxtrainExecutorPlugin implements ExecutorPlugin {
         if (!LOCAL_EXECUTOR_ID.equals(ctx.executorID())) {
             // Local mode's in-process executor shares the driver's metrics system: its JVM is the driver's.
             registerGauges(ctx.metricRegistry());
+            DriverChannel.open(ctx);
             if (notices) {
                 announceLeaving(ctx);
             }
@@ -176,6 +177,9 @@ public final class TxtrainExecutorPlugin implements ExecutorPlugin {
 
     @Override
     public void shutdown() {
+        if (ctx != null) {
+            DriverChannel.close(ctx);
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
         }

@@ -1,0 +1,306 @@
+package io.txtrain.spark.dl4j;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.txtrain.spark.plugin.DriverChannel;
+import scala.collection.Iterator;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * What one launch of a round's job hands between the driver and its tasks outside Spark's own
+ * paths, which serialise every state and move it through the block manager in several round trips:
+ *
+ * <ul>
+ *   <li><b>the round's input</b>: tasks in the driver's own JVM (local mode) read the driver's
+ *       object; an executor with the txtrain plugin asks the driver for it once per launch in one
+ *       RPC ({@link DriverChannel}) when the driver chose that (a first attempt, a state of at
+ *       most {@link #CHANNEL_MAX_BYTES}); elsewhere tasks read the round's broadcast;</li>
+ *   <li><b>the workers' results</b>: from the driver's JVM handed over in memory; from an executor
+ *       with the txtrain plugin sent in one RPC message ({@link DriverChannel}) while the state is
+ *       at most {@link #CHANNEL_MAX_BYTES}; otherwise, and if that send fails, as the task's
+ *       result, the path of Spark's {@code collect()}.</li>
+ * </ul>
+ *
+ * <p>Guarantees: the driver receives the very objects the tasks produced, or their serialised
+ * copies, so the bits do not depend on the path; a result is used only if Spark reports its task
+ * attempt as the partition's successful one (the task's return value names it); nothing outlives
+ * the launch: {@link #close} drops its input and every result of it, also those of failed,
+ * speculative or cancelled attempts, and a result arriving after that is not kept. A task of a
+ * closed launch that still asks for its input fails.
+ */
+final class RoundHandoff implements AutoCloseable {
+    /** Identifies this JVM; a task compares it with the driver's to know where it runs. */
+    private static final String JVM = UUID.randomUUID().toString();
+    private static final Map<String, Launch> OPEN = new ConcurrentHashMap<>();
+    /**
+     * Largest state sent through the plugin's RPC endpoint (Spark's spark.rpc.message.maxSize is
+     * 128 MiB); larger ones are bandwidth-bound, where Spark's own paths do as well.
+     */
+    static final long CHANNEL_MAX_BYTES = 16L << 20;
+    /** Inputs fetched by this executor, by launch: the round's and the next one's. */
+    private static final Map<String, CompletableFuture<RoundInput>> FETCHED = new LinkedHashMap<>();
+    private static final int FETCHED_KEPT = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(RoundHandoff.class);
+    private static final AtomicBoolean CHANNEL_FAILURE_LOGGED = new AtomicBoolean();
+
+    private final String launch = UUID.randomUUID().toString();
+
+    private static final class Launch {
+        private final RoundInput input;
+        private final Map<Ticket, RoundResult> results = new ConcurrentHashMap<>();
+        private byte[] inputBytes;
+
+        Launch(RoundInput input) {
+            this.input = input;
+        }
+
+        RoundInput input() {
+            return input;
+        }
+
+        Map<Ticket, RoundResult> results() {
+            return results;
+        }
+
+        /**
+         * The input serialised once for every executor that asks. Plain bytes: an executor's RPC
+         * layer may not see the classes of jars added with --jars, its tasks do.
+         */
+        synchronized byte[] inputBytes() {
+            if (inputBytes == null) {
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+                    out.writeObject(input);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                inputBytes = b.toByteArray();
+            }
+            return inputBytes;
+        }
+    }
+
+    /** Opens a launch: its input is readable and its results are kept here until {@link #close}. */
+    RoundHandoff(RoundInput input) {
+        OPEN.put(launch, new Launch(input));
+    }
+
+    /**
+     * The tasks' source of the round's input: in other JVMs {@code broadcast}, or with
+     * {@code broadcast} null the plugin's channel.
+     */
+    Input input(Broadcast<RoundInput> broadcast) {
+        return new Input(JVM, launch, broadcast);
+    }
+
+    /** True if the input of {@code input}'s size may go through the plugin's channel. */
+    static boolean fitsChannel(RoundInput input) {
+        return stateBytes(input.params, input.updater) <= CHANNEL_MAX_BYTES;
+    }
+
+    static long stateBytes(FlatState params, FlatState updater) {
+        return (params == null ? 0 : params.bytes().length) + (updater == null ? 0 : updater.bytes().length);
+    }
+
+    /** The function that collects a partition's results on the executor, for {@code SparkContext.runJob}. */
+    Collect collector() {
+        return new Collect(JVM, launch);
+    }
+
+    /**
+     * The results in partition order, each handed-off one replaced by the object its task left here.
+     *
+     * @throws IllegalStateException if a named result is not here (it cannot be: the task left it
+     *                               before it returned, and only {@link #close} removes it)
+     */
+    List<RoundResult> resolve(Object[] partitions) {
+        Launch open = OPEN.get(launch);
+        List<RoundResult> all = new ArrayList<>();
+        for (Object p : partitions) {
+            for (Object o : (List<?>) p) {
+                if (o instanceof Ticket t) {
+                    RoundResult r = open == null ? null : open.results().get(t);
+                    if (r == null) {
+                        throw new IllegalStateException("result " + t.index + " of task attempt " + t.taskAttempt
+                                + " was handed to the driver but is not there (launch " + launch + ")");
+                    }
+                    all.add(r);
+                } else {
+                    all.add((RoundResult) o);
+                }
+            }
+        }
+        return all;
+    }
+
+    /** Drops every result of this launch. */
+    @Override
+    public void close() {
+        OPEN.remove(launch);
+    }
+
+    /** Launches open now (for tests). */
+    static int openLaunches() {
+        return OPEN.size();
+    }
+
+    /** A round's input as a task reads it: the driver's object in the driver's JVM, else the broadcast. */
+    static final class Input implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String driverJvm;
+        private final String launch;
+        private final Broadcast<RoundInput> broadcast;
+
+        Input(String driverJvm, String launch, Broadcast<RoundInput> broadcast) {
+            this.driverJvm = driverJvm;
+            this.launch = launch;
+            this.broadcast = broadcast;
+        }
+
+        /** @throws IllegalStateException if the launch was closed (its job was cancelled), or nothing serves this JVM */
+        RoundInput value() {
+            if (JVM.equals(driverJvm)) {
+                Launch open = OPEN.get(launch);
+                if (open == null) {
+                    throw new IllegalStateException("the round's input is gone: its launch " + launch + " was closed");
+                }
+                return open.input();
+            }
+            return broadcast != null ? broadcast.value() : fetch(launch);
+        }
+    }
+
+    /** The launch's input from the driver, asked for once per executor. */
+    private static RoundInput fetch(String launch) {
+        CompletableFuture<RoundInput> f;
+        boolean mine = false;
+        synchronized (FETCHED) {
+            f = FETCHED.get(launch);
+            if (f == null) {
+                f = new CompletableFuture<>();
+                FETCHED.put(launch, f);
+                mine = true;
+                var oldest = FETCHED.keySet().iterator();
+                while (FETCHED.size() > FETCHED_KEPT) {
+                    oldest.next();
+                    oldest.remove();
+                }
+            }
+        }
+        if (mine) {
+            try {
+                Object reply = DriverChannel.deliver(new FetchInput(launch));
+                if (reply == null) {
+                    throw new IllegalStateException("the round's input is gone: its launch " + launch + " was closed");
+                }
+                try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                        new java.io.ByteArrayInputStream((byte[]) reply))) {
+                    f.complete((RoundInput) in.readObject());
+                }
+            } catch (Exception e) {
+                synchronized (FETCHED) {
+                    FETCHED.remove(launch, f);
+                }
+                f.completeExceptionally(e);
+            }
+        }
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalStateException("could not get the round's input from the driver through the txtrain "
+                    + "plugin: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Asks the driver for a launch's input, serialised; null once the launch is closed. */
+    record FetchInput(String launch) implements DriverChannel.Delivery {
+        @Override
+        public Object deliverOnDriver() {
+            Launch open = OPEN.get(launch);
+            return open == null ? null : open.inputBytes();
+        }
+    }
+
+    /** Names a result left with the driver by the task attempt that made it. */
+    record Ticket(long taskAttempt, int index) implements Serializable {
+    }
+
+    /** A result sent to the driver through the plugin; kept there while its launch is open. */
+    record Deposit(String launch, Ticket ticket, RoundResult result) implements DriverChannel.Delivery {
+        @Override
+        public Object deliverOnDriver() {
+            Launch open = OPEN.get(launch);
+            if (open == null) {
+                return Boolean.FALSE; // closed (the job was cancelled or the round is over), or not this driver's
+            }
+            open.results().put(ticket, result);
+            return Boolean.TRUE;
+        }
+    }
+
+    /** Lists a partition's results; in the driver's JVM leaves them there and returns tickets. */
+    static final class Collect extends AbstractFunction1<Iterator<RoundResult>, List<Object>> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String driverJvm;
+        private final String launch;
+
+        Collect(String driverJvm, String launch) {
+            this.driverJvm = driverJvm;
+            this.launch = launch;
+        }
+
+        @Override
+        public List<Object> apply(Iterator<RoundResult> data) {
+            List<Object> out = new ArrayList<>();
+            Launch open = JVM.equals(driverJvm) ? OPEN.get(launch) : null;
+            Map<Ticket, RoundResult> box = open == null ? null : open.results();
+            TaskContext tc = TaskContext.get();
+            while (data.hasNext()) {
+                RoundResult r = data.next();
+                Ticket t = tc == null ? null : new Ticket(tc.taskAttemptId(), out.size());
+                if (t != null && box != null) {
+                    box.put(t, r); // after close the box is unreachable, and this result with it
+                    out.add(t);
+                } else if (t != null && box == null && !JVM.equals(driverJvm) && sent(new Deposit(launch, t, r))) {
+                    out.add(t);
+                } else {
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+
+        /** True if the driver kept the result; false to send it as the task's result instead. */
+        private static boolean sent(Deposit d) {
+            if (!DriverChannel.available() || stateBytes(d.result()) > CHANNEL_MAX_BYTES) {
+                return false;
+            }
+            try {
+                return Boolean.TRUE.equals(DriverChannel.deliver(d));
+            } catch (Exception e) {
+                if (CHANNEL_FAILURE_LOGGED.compareAndSet(false, true)) {
+                    LOG.warn("could not send a round result through the txtrain plugin ({}); results go as task "
+                            + "results instead", e.toString());
+                }
+                return false;
+            }
+        }
+
+        private static long stateBytes(RoundResult r) {
+            return RoundHandoff.stateBytes(r.params, r.updater);
+        }
+    }
+}
