@@ -2,22 +2,14 @@ package io.txtrain.spark.dl4j;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.txtrain.spark.plugin.DriverChannel;
-import scala.collection.Iterator;
-import scala.runtime.AbstractFunction1;
 
 /**
  * What one launch of a round's job hands between the driver and its tasks outside Spark's own
@@ -34,27 +26,23 @@ import scala.runtime.AbstractFunction1;
  *       result, the path of Spark's {@code collect()}.</li>
  * </ul>
  *
- * <p>Guarantees: the driver receives the very objects the tasks produced, or their serialised
- * copies, so the bits do not depend on the path; a result is used only if Spark reports its task
- * attempt as the partition's successful one (the task's return value names it); nothing outlives
- * the launch: {@link #close} drops its input and every result of it, also those of failed,
- * speculative or cancelled attempts, and a result arriving after that is not kept. A task of a
- * closed launch that still asks for its input fails.
+ * <p>This class is the driver's side; the tasks' side is {@link HandoffInput} and
+ * {@link HandoffCollector}. Guarantees: the driver receives the very objects the tasks produced,
+ * or their serialised copies, so the bits do not depend on the path; a result is used only if
+ * Spark reports its task attempt as the partition's successful one (the task's return value names
+ * it); nothing outlives the launch: {@link #close} drops its input and every result of it, also
+ * those of failed, speculative or cancelled attempts, and a result arriving after that is not
+ * kept. A task of a closed launch that still asks for its input fails.
  */
 final class RoundHandoff implements AutoCloseable {
     /** Identifies this JVM; a task compares it with the driver's to know where it runs. */
-    private static final String JVM = UUID.randomUUID().toString();
+    static final String JVM = UUID.randomUUID().toString();
     private static final Map<String, Launch> OPEN = new ConcurrentHashMap<>();
     /**
      * Largest state sent through the plugin's RPC endpoint (Spark's spark.rpc.message.maxSize is
      * 128 MiB); larger ones are bandwidth-bound, where Spark's own paths do as well.
      */
     static final long CHANNEL_MAX_BYTES = 16L << 20;
-    /** Inputs fetched by this executor, by launch: the round's and the next one's. */
-    private static final Map<String, CompletableFuture<RoundInput>> FETCHED = new LinkedHashMap<>();
-    private static final int FETCHED_KEPT = 2;
-    private static final Logger LOG = LoggerFactory.getLogger(RoundHandoff.class);
-    private static final AtomicBoolean CHANNEL_FAILURE_LOGGED = new AtomicBoolean();
 
     private final String launch = UUID.randomUUID().toString();
 
@@ -102,8 +90,8 @@ final class RoundHandoff implements AutoCloseable {
      * The tasks' source of the round's input: in other JVMs {@code broadcast}, or with
      * {@code broadcast} null the plugin's channel.
      */
-    Input input(Broadcast<RoundInput> broadcast) {
-        return new Input(JVM, launch, broadcast);
+    HandoffInput input(Broadcast<RoundInput> broadcast) {
+        return new HandoffInput(JVM, launch, broadcast);
     }
 
     /** True if the input of {@code input}'s size may go through the plugin's channel. */
@@ -116,8 +104,8 @@ final class RoundHandoff implements AutoCloseable {
     }
 
     /** The function that collects a partition's results on the executor, for {@code SparkContext.runJob}. */
-    Collect collector() {
-        return new Collect(JVM, launch);
+    HandoffCollector collector() {
+        return new HandoffCollector(JVM, launch);
     }
 
     /**
@@ -152,77 +140,21 @@ final class RoundHandoff implements AutoCloseable {
         OPEN.remove(launch);
     }
 
+    /** The results of an open launch in this JVM, or null. */
+    static Map<Ticket, RoundResult> results(String launch) {
+        Launch open = OPEN.get(launch);
+        return open == null ? null : open.results();
+    }
+
+    /** The input of an open launch in this JVM, or null. */
+    static RoundInput input(String launch) {
+        Launch open = OPEN.get(launch);
+        return open == null ? null : open.input();
+    }
+
     /** Launches open now (for tests). */
     static int openLaunches() {
         return OPEN.size();
-    }
-
-    /** A round's input as a task reads it: the driver's object in the driver's JVM, else the broadcast. */
-    static final class Input implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String driverJvm;
-        private final String launch;
-        private final Broadcast<RoundInput> broadcast;
-
-        Input(String driverJvm, String launch, Broadcast<RoundInput> broadcast) {
-            this.driverJvm = driverJvm;
-            this.launch = launch;
-            this.broadcast = broadcast;
-        }
-
-        /** @throws IllegalStateException if the launch was closed (its job was cancelled), or nothing serves this JVM */
-        RoundInput value() {
-            if (JVM.equals(driverJvm)) {
-                Launch open = OPEN.get(launch);
-                if (open == null) {
-                    throw new IllegalStateException("the round's input is gone: its launch " + launch + " was closed");
-                }
-                return open.input();
-            }
-            return broadcast != null ? broadcast.value() : fetch(launch);
-        }
-    }
-
-    /** The launch's input from the driver, asked for once per executor. */
-    private static RoundInput fetch(String launch) {
-        CompletableFuture<RoundInput> f;
-        boolean mine = false;
-        synchronized (FETCHED) {
-            f = FETCHED.get(launch);
-            if (f == null) {
-                f = new CompletableFuture<>();
-                FETCHED.put(launch, f);
-                mine = true;
-                var oldest = FETCHED.keySet().iterator();
-                while (FETCHED.size() > FETCHED_KEPT) {
-                    oldest.next();
-                    oldest.remove();
-                }
-            }
-        }
-        if (mine) {
-            try {
-                Object reply = DriverChannel.deliver(new FetchInput(launch));
-                if (reply == null) {
-                    throw new IllegalStateException("the round's input is gone: its launch " + launch + " was closed");
-                }
-                try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-                        new java.io.ByteArrayInputStream((byte[]) reply))) {
-                    f.complete((RoundInput) in.readObject());
-                }
-            } catch (Exception e) {
-                synchronized (FETCHED) {
-                    FETCHED.remove(launch, f);
-                }
-                f.completeExceptionally(e);
-            }
-        }
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw new IllegalStateException("could not get the round's input from the driver through the txtrain "
-                    + "plugin: " + e.getCause(), e.getCause());
-        }
     }
 
     /** Asks the driver for a launch's input, serialised; null once the launch is closed. */
@@ -248,59 +180,6 @@ final class RoundHandoff implements AutoCloseable {
             }
             open.results().put(ticket, result);
             return Boolean.TRUE;
-        }
-    }
-
-    /** Lists a partition's results; in the driver's JVM leaves them there and returns tickets. */
-    static final class Collect extends AbstractFunction1<Iterator<RoundResult>, List<Object>> implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String driverJvm;
-        private final String launch;
-
-        Collect(String driverJvm, String launch) {
-            this.driverJvm = driverJvm;
-            this.launch = launch;
-        }
-
-        @Override
-        public List<Object> apply(Iterator<RoundResult> data) {
-            List<Object> out = new ArrayList<>();
-            Launch open = JVM.equals(driverJvm) ? OPEN.get(launch) : null;
-            Map<Ticket, RoundResult> box = open == null ? null : open.results();
-            TaskContext tc = TaskContext.get();
-            while (data.hasNext()) {
-                RoundResult r = data.next();
-                Ticket t = tc == null ? null : new Ticket(tc.taskAttemptId(), out.size());
-                if (t != null && box != null) {
-                    box.put(t, r); // after close the box is unreachable, and this result with it
-                    out.add(t);
-                } else if (t != null && box == null && !JVM.equals(driverJvm) && sent(new Deposit(launch, t, r))) {
-                    out.add(t);
-                } else {
-                    out.add(r);
-                }
-            }
-            return out;
-        }
-
-        /** True if the driver kept the result; false to send it as the task's result instead. */
-        private static boolean sent(Deposit d) {
-            if (!DriverChannel.available() || stateBytes(d.result()) > CHANNEL_MAX_BYTES) {
-                return false;
-            }
-            try {
-                return Boolean.TRUE.equals(DriverChannel.deliver(d));
-            } catch (Exception e) {
-                if (CHANNEL_FAILURE_LOGGED.compareAndSet(false, true)) {
-                    LOG.warn("could not send a round result through the txtrain plugin ({}); results go as task "
-                            + "results instead", e.toString());
-                }
-                return false;
-            }
-        }
-
-        private static long stateBytes(RoundResult r) {
-            return RoundHandoff.stateBytes(r.params, r.updater);
         }
     }
 }

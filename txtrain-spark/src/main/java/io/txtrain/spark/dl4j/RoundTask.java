@@ -15,7 +15,7 @@ import scala.Tuple2;
 
 /**
  * One worker's part of a round, run as a Spark task: fit this partition's objects, in their
- * permuted order, starting from the round's state ({@link RoundHandoff.Input}). Deterministic for a given input and
+ * permuted order, starting from the round's state ({@link HandoffInput}). Deterministic for a given input and
  * {@link EnvironmentFingerprint}: the task pins the thread settings that change the bits
  * ({@link NumericsPinning}) before it fits, whatever the executor's shape.
  */
@@ -25,7 +25,7 @@ final class RoundTask<P extends java.io.Serializable>
     private final Broadcast<String> configJson;
     private final String configKey;
     private final ModelAdapter.Kind kind;
-    private final RoundHandoff.Input input;
+    private final HandoffInput input;
     private final ObjectFitter<?, P> fitter;
     private final int objectsPerMinibatch;
     private final FaultInjection faults;
@@ -33,7 +33,7 @@ final class RoundTask<P extends java.io.Serializable>
     private final int roundAttempt;
     private final String environmentOverride;
 
-    RoundTask(Broadcast<String> configJson, String configKey, ModelAdapter.Kind kind, RoundHandoff.Input input,
+    RoundTask(Broadcast<String> configJson, String configKey, ModelAdapter.Kind kind, HandoffInput input,
               ObjectFitter<?, P> fitter, int objectsPerMinibatch, FaultInjection faults, HeapHold heapHold,
               int roundAttempt, String environmentOverride) {
         this.configJson = configJson;
