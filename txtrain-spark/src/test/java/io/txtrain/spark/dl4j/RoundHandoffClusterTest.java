@@ -7,7 +7,6 @@ import java.nio.file.Path;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -31,13 +30,7 @@ class RoundHandoffClusterTest {
         if (failTasks != null) {
             b.set("spark.txtrain.test.failTasks", failTasks);
         }
-        TransactionalTrainingMaster tm = b.build();
-        try {
-            new SparkDl4jMultiLayer(sc, TrainingFixtures.network(1024), tm).fit(data);
-            return tm.parametersSha256();
-        } finally {
-            tm.close();
-        }
+        return RoundHandoffTest.train(sc, data, b.build());
     }
 
     @Test

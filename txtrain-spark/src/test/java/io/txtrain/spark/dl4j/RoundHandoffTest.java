@@ -78,6 +78,11 @@ class RoundHandoffTest {
     }
 
     static String train(TransactionalTrainingMaster tm) {
+        return train(sc, data, tm);
+    }
+
+    /** One epoch of the 1024-unit network on {@code data}; the model's checksum. Closes {@code tm}. */
+    static String train(JavaSparkContext sc, JavaRDD<DataSet> data, TransactionalTrainingMaster tm) {
         try {
             new SparkDl4jMultiLayer(sc, TrainingFixtures.network(1024), tm).fit(data);
             return tm.parametersSha256();
