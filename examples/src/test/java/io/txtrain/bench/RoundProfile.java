@@ -138,7 +138,11 @@ public final class RoundProfile {
             long fitStart = System.currentTimeMillis();
             net.fit(rdd);
             Map<String, Double> p = rec.profile(sc, trainer.equals(TX) ? "txtrain round" : "treeAggregate", fitStart);
+            if (trainer.equals(TX)) {
+                roundPeriod(tm.getTrainingStats(), p); // a stream runs several rounds per job
+            }
             p.put("worker fit (per worker)", workerFit(tm.getTrainingStats(), (int) Math.round(p.get("rounds")), workers));
+            p.put("round period minus worker fit", p.get("round period (start to start)") - p.get("worker fit (per worker)"));
             statsPerRound(tm.getTrainingStats(), (int) Math.round(p.get("rounds")), p);
             return p;
         } finally {
@@ -148,6 +152,18 @@ public final class RoundProfile {
             rdd.unpersist(false);
             FileUtils.deleteDirectory(dir);
         }
+    }
+
+    /** txtrain's rounds and their median start-to-start period, from its per-round stage statistics. */
+    private static void roundPeriod(SparkTrainingStats stats, Map<String, Double> out) {
+        List<EventStats> ev = stats.getValue("TxtrainRoundStageTimesMs");
+        List<Double> gaps = new ArrayList<>();
+        for (int i = 3; i < ev.size(); i++) {
+            gaps.add((double) (ev.get(i).getStartTime() - ev.get(i - 1).getStartTime()));
+        }
+        gaps.sort(null);
+        out.put("rounds", (double) ev.size());
+        out.put("round period (start to start)", gaps.isEmpty() ? Double.NaN : gaps.get(gaps.size() / 2));
     }
 
     /** A worker's fit time per round (total over all workers and rounds / workers / rounds), from DL4J statistics. */
@@ -245,6 +261,7 @@ public final class RoundProfile {
             all.sort((x, y) -> Long.compare(x.submitted(), y.submitted()));
             Map<String, List<Double>> parts = new java.util.LinkedHashMap<>();
             Job prev = null;
+            List<Double> periods = new ArrayList<>();
             int rounds = 0;
             double setup = Double.NaN;
             double firstRound = Double.NaN;
@@ -258,6 +275,7 @@ public final class RoundProfile {
                     }
                     if (prev != null && rounds > 2) {
                         add(parts, "driver between round jobs", j.submitted() - prev.ended()[0]);
+                        periods.add((double) (j.submitted() - prev.submitted()));
                     }
                     if (rounds > 2) {
                         addRound(parts, j);
@@ -267,6 +285,8 @@ public final class RoundProfile {
             }
             Map<String, Double> out = new java.util.LinkedHashMap<>();
             out.put("rounds", (double) rounds);
+            periods.sort(null);
+            out.put("round period (start to start)", periods.isEmpty() ? Double.NaN : periods.get(periods.size() / 2));
             out.put("jobs per fit", (double) all.size());
             out.put("fit start to first round job (s)", setup);
             out.put("first round job (s)", firstRound);

@@ -183,6 +183,11 @@ public final class TxtrainSettings {
         return TxtrainConfig.AGGREGATION.get(values).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Whether consecutive rounds may run as one Spark job ({@code spark.txtrain.round.stream}): default true. */
+    public boolean roundStream() {
+        return TxtrainConfig.ROUND_STREAM.get(values);
+    }
+
     /** Whether executors announce that they are going away: default true. */
     public boolean monitorNotices() {
         return TxtrainConfig.MONITOR_NOTICES.get(values);

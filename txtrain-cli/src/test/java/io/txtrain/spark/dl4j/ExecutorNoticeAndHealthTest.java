@@ -22,7 +22,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,11 +115,13 @@ class ExecutorNoticeAndHealthTest {
         AtomicReference<String> removal = new AtomicReference<>();
         AtomicReference<Set<Long>> publishedAtRemoval = new AtomicReference<>();
         AtomicReference<Throwable> listenerError = new AtomicReference<>();
-        SparkListener l = new SparkListener() {
+        // once round 3 is committed (round 4 is running by then, in its own job or in a stream of rounds)
+        org.deeplearning4j.optimize.api.TrainingListener sigpwr = new org.deeplearning4j.optimize.api.BaseTrainingListener() {
+            private int rounds;
+
             @Override
-            public void onJobStart(SparkListenerJobStart start) {
-                String desc = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
-                if (desc != null && desc.startsWith("txtrain round 4,") && victim.get() == null) {
+            public void iterationDone(org.deeplearning4j.nn.api.Model model, int iteration, int epoch) {
+                if (++rounds == 3 && victim.get() == null) {
                     try {
                         String[] v = someExecutor();
                         victim.set(v);
@@ -131,7 +132,8 @@ class ExecutorNoticeAndHealthTest {
                     }
                 }
             }
-
+        };
+        SparkListener l = new SparkListener() {
             @Override
             public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
                 String[] v = victim.get();
@@ -148,7 +150,9 @@ class ExecutorNoticeAndHealthTest {
         sc.sc().addSparkListener(l);
         String withNotice;
         try {
-            withNotice = train(master(dir).build(), 1);
+            TransactionalTrainingMaster tm = master(dir).build();
+            tm.setListeners(List.of(sigpwr));
+            withNotice = train(tm, 1);
             Poll.until("executor " + Arrays.toString(victim.get()) + " removed", DEADLINE,
                     () -> removal.get() != null || listenerError.get() != null);
         } finally {

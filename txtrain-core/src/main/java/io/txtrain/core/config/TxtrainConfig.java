@@ -107,6 +107,11 @@ public final class TxtrainConfig {
                     + " workers x state >= 64 MiB. Same summation order, so the same bits, either way.")
             .string("driver | executors | auto", s -> s.equalsIgnoreCase("driver") || s.equalsIgnoreCase("executors")
                     || s.equalsIgnoreCase("auto"), "auto", "auto");
+    public static final ConfigEntry<Boolean> ROUND_STREAM = conf(PREFIX + "round.stream").section(ROUNDS_SECTION)
+            .doc("Run up to 8 consecutive rounds as one Spark job whose tasks stay and exchange each round's state"
+                    + " with the driver (local mode, or executors with the txtrain plugin; averaged on the driver;"
+                    + " a task slot per worker). false: one Spark job per round. The same bits either way.")
+            .bool(true);
     public static final ConfigEntry<Long> PHYSICAL_REDO_MAX_BYTES = conf(PREFIX + "redo.physicalMaxBytes")
             .section(ROUNDS_SECTION)
             .doc("Largest state (parameters and updater) whose rounds are also logged physically, so recovery"

@@ -160,6 +160,21 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
                 ClassTag$.MODULE$.apply(Tuple2.class));
     }
 
+    /**
+     * The objects of the rounds of {@code split}'s block: one partition per worker, in worker
+     * order, each keyed {@code split * workers + worker} for its rounds.
+     */
+    JavaRDD<Tuple2<Integer, Placed<P>>> block(int split) {
+        return new JavaRDD<>(PartitionPruningRDD.create(laidOut.rdd(),
+                new BlockFilter(split / ROUNDS_PER_BLOCK, schedule.workers())), ClassTag$.MODULE$.apply(Tuple2.class));
+    }
+
+    /** The splits of {@code split}'s block from {@code split} on: at least 1. */
+    int blockRoundsFrom(int split) {
+        int end = Math.min(schedule.splitCount(), (split / ROUNDS_PER_BLOCK + 1) * ROUNDS_PER_BLOCK);
+        return end - split;
+    }
+
     @Override
     public void close() {
         laidOut.unpersist(false);

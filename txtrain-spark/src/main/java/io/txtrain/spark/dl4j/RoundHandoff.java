@@ -69,15 +69,31 @@ final class RoundHandoff implements AutoCloseable {
          */
         synchronized byte[] inputBytes() {
             if (inputBytes == null) {
-                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-                try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
-                    out.writeObject(input);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                inputBytes = b.toByteArray();
+                inputBytes = serialize(input);
             }
             return inputBytes;
+        }
+    }
+
+    /** A round's input as plain bytes, for an executor (Java serialisation). */
+    static byte[] serialize(RoundInput input) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+            out.writeObject(input);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    /** A round's input from {@link #serialize}'s bytes. */
+    static RoundInput deserialize(byte[] bytes) {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return (RoundInput) in.readObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
         }
     }
 

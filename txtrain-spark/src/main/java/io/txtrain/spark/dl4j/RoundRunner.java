@@ -65,6 +65,11 @@ final class RoundRunner {
         return abortedRounds;
     }
 
+    /** How long a round waits for executors ({@code spark.txtrain.round.executorWait}). */
+    Duration executorWait() {
+        return executorWait;
+    }
+
     /**
      * The round's workers' results combined in partition order, where the job says; retried as
      * described above, never partially.
@@ -73,11 +78,111 @@ final class RoundRunner {
      * @throws IllegalStateException if the results cannot be combined (no data on any worker)
      */
     <P extends java.io.Serializable> Outcome run(RoundJob<P> job) {
+        awaitReplacements();
+        return attempts(job, 1, null);
+    }
+
+    /**
+     * Runs {@code job}'s round again after the stream that ran it failed with {@code failure}
+     * (its first attempt): counted and retried as a failed job of the round's own would be.
+     *
+     * @throws RuntimeException {@code failure} itself if it is not a failed Spark job (a cancelled
+     *                          job included)
+     */
+    <P extends java.io.Serializable> Outcome afterStreamFailure(RoundJob<P> job, Throwable failure, boolean stalled) {
+        SparkException se = sparkCause(failure);
+        if (!stalled && (se == null || JobCancellation.isCancellation(se))) {
+            throw failure instanceof RuntimeException re ? re : new IllegalStateException(failure);
+        }
+        if (stalled) {
+            se = new SparkException("not every worker's task of the round's stream ran for "
+                    + executorWait.toSeconds() + " s (spark.txtrain.round.executorWait); the stream was cancelled");
+        }
+        aborted(job, 1, se);
+        if (maxAttempts < 2) {
+            throw failed(job, se);
+        }
+        awaitExecutors();
+        return attempts(job, 2, se);
+    }
+
+    private void aborted(RoundJob<?> job, int attempt, SparkException se) {
+        abortedRounds = abortedRounds + 1;
+        onAbort.accept(job.input().round);
+        LOG.warn("{} aborted (attempt {}/{}): {}", job.description(), attempt, maxAttempts, firstLine(se));
+    }
+
+    private RoundFailedException failed(RoundJob<?> job, SparkException last) {
+        return new RoundFailedException(job.description() + " failed " + maxAttempts
+                + " times (spark.txtrain.round.maxAttempts); nothing of it was committed. Run the job again with the"
+                + " same checkpoint directory to resume at round " + job.input().round + ".", last);
+    }
+
+    /**
+     * Why {@code job}'s round may not run in a {@link RoundStream}, or null if it may: it must be
+     * averaged on the driver, its tasks in the driver's JVM or with the plugin's channel for its
+     * state, and there must be a task slot for every worker now (a stream's tasks wait for each other).
+     */
+    String whyNoStream(RoundJob<?> job) {
+        if (job.aggregation() != AggregationSite.DRIVER) {
+            return "rounds are averaged on the executors";
+        }
+        if (!sc.sc().isLocal() && telemetry == TrainingTelemetry.NONE) {
+            return "the txtrain plugin is not in spark.plugins";
+        }
+        if (!sc.sc().isLocal() && !RoundHandoff.fitsChannel(job.input())) {
+            return "the state is over " + (RoundHandoff.CHANNEL_MAX_BYTES >> 20) + " MiB";
+        }
+        int slots = sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
+        int workers = job.data().schedule().workers();
+        return slots >= workers ? null : "the cluster has " + slots + " task slot(s) for " + workers + " workers";
+    }
+
+    /**
+     * Runs {@code stream}'s rounds as one Spark job over {@code job}'s block (returns when its
+     * tasks end); the caller publishes inputs and takes results through {@code stream}. Closes the
+     * stream when the job ends.
+     */
+    <P extends java.io.Serializable> void runStream(RoundJob<P> job, RoundStream stream) {
+        long last = stream.firstRound + stream.rounds - 1;
+        sc.setJobDescription("txtrain rounds " + stream.firstRound + "-" + last + ", epoch " + job.input().epoch
+                + ", splits " + (stream.firstSplit + 1) + "-" + (stream.firstSplit + stream.rounds) + "/"
+                + job.data().schedule().splitCount());
+        try {
+            RoundTask<P> work = new RoundTask<>(job.config(), job.configKey(), job.kind(), null, job.fitter(),
+                    job.objectsPerMinibatch(), faults, heapHold, 1, environmentOverride);
+            StreamTask<P> task = new StreamTask<>(work, RoundHandoff.JVM, stream);
+            sc.sc().runJob(job.data().block(job.split()).rdd()
+                    .mapPartitionsWithIndex(new PlainFunctions.WithIndex<>(task), true, COUNT), STREAM_END, COUNT);
+        } finally {
+            sc.setJobDescription(null);
+            stream.close();
+        }
+    }
+
+    private static final scala.reflect.ClassTag<Integer> COUNT = scala.reflect.ClassTag$.MODULE$.apply(Integer.class);
+    private static final StreamEnd STREAM_END = new StreamEnd();
+
+    /** Drains a stream task's one value (a named class: see {@link PlainFunctions}). */
+    private static final class StreamEnd extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>,
+            Integer> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer apply(scala.collection.Iterator<Integer> it) {
+            int n = 0;
+            while (it.hasNext()) {
+                n += it.next();
+            }
+            return n;
+        }
+    }
+
+    private <P extends java.io.Serializable> Outcome attempts(RoundJob<P> job, int first, SparkException failed) {
         RoundInput input = job.input();
         String what = job.description();
-        SparkException last = null;
-        awaitReplacements();
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        SparkException last = failed;
+        for (int attempt = first; attempt <= maxAttempts; attempt++) {
             // in local mode the tasks read the driver's object (Spark's broadcast would serialise it
             // anyway); with the plugin, executors ask for it (a retry broadcasts)
             boolean noBroadcast = sc.sc().isLocal()
@@ -108,9 +213,7 @@ final class RoundRunner {
                     throw e instanceof RuntimeException re ? re : new IllegalStateException(se);
                 }
                 last = se;
-                abortedRounds = abortedRounds + 1;
-                onAbort.accept(input.round);
-                LOG.warn("{} aborted (attempt {}/{}): {}", what, attempt, maxAttempts, firstLine(se));
+                aborted(job, attempt, se);
                 if (attempt < maxAttempts) {
                     awaitExecutors();
                 }
@@ -122,9 +225,7 @@ final class RoundRunner {
                 }
             }
         }
-        throw new RoundFailedException(what + " failed " + maxAttempts + " times (spark.txtrain.round.maxAttempts); "
-                + "nothing of it was committed. Run the job again with the same checkpoint directory to resume at round "
-                + input.round + ".", last);
+        throw failed(job, last);
     }
 
     private static final scala.reflect.ClassTag<RoundResult> RESULT = scala.reflect.ClassTag$.MODULE$.apply(
@@ -150,6 +251,20 @@ final class RoundRunner {
         String m = String.valueOf(t.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * True if a live executor announced it is going away and no round has waited for it yet: the
+     * next round then runs as its own job, which waits ({@link #run}).
+     */
+    boolean executorsLeaving() {
+        if (sc.sc().isLocal()) {
+            return false;
+        }
+        Set<String> leaving = new TreeSet<>(telemetry.leavingExecutors());
+        leaving.removeAll(awaited);
+        leaving.retainAll(telemetry.liveExecutors());
+        return !leaving.isEmpty();
     }
 
     /**

@@ -53,15 +53,26 @@ final class RoundTask<P extends java.io.Serializable>
         long taskStart = System.currentTimeMillis();
         RoundInput in = input.value();
         TaskContext tc = TaskContext.get();
-        faults.maybeFail(in.round, partition, tc == null ? 0 : tc.attemptNumber(), roundAttempt);
-        heapHold.atRound(in.round);
         List<Placed<P>> objects = new ArrayList<>();
         data.forEachRemaining(t -> objects.add(t._2()));
+        return List.of(fit(in, partition, objects, tc == null ? 0 : tc.attemptNumber(), taskStart)).iterator();
+    }
+
+    /**
+     * One worker's round: {@code objects} (this worker's of the round, in any order) fitted from
+     * {@code in}. The same bits for the same arguments, whichever task or JVM runs it.
+     *
+     * @param taskAttempt Spark's attempt number of the running task (for fault injection)
+     * @param startMillis when the worker began this round (its input and data are counted from it)
+     */
+    RoundResult fit(RoundInput in, int partition, List<Placed<P>> objects, int taskAttempt, long startMillis) {
+        faults.maybeFail(in.round, partition, taskAttempt, roundAttempt);
+        heapHold.atRound(in.round);
         objects.sort(Comparator.comparingLong(o -> o.position));
         long seed = Seeds.workerSeed(in.rngSeed, in.epoch, in.round, partition);
         String environment = EnvironmentFingerprint.pinAndMeasure(environmentOverride);
         if (objects.isEmpty()) {
-            return List.of(RoundResult.empty(partition, seed, environment)).iterator();
+            return RoundResult.empty(partition, seed, environment);
         }
         long dataHash = 0;
         for (Placed<P> o : objects) {
@@ -92,10 +103,9 @@ final class RoundTask<P extends java.io.Serializable>
                 minibatchMillis[minibatches] = System.currentTimeMillis() - mbStart;
                 minibatches++;
             }
-            return List.of(new RoundResult(partition, model.params(), model.updaterState(), scoreSum / minibatches,
+            return new RoundResult(partition, model.params(), model.updaterState(), scoreSum / minibatches,
                     examples, minibatches, dataHash, seed, fitStart, System.currentTimeMillis() - fitStart,
-                    taskStart, fitStart - taskStart, initMillis, minibatchMillis,
-                    minibatchExamples, environment)).iterator();
+                    startMillis, fitStart - startMillis, initMillis, minibatchMillis, minibatchExamples, environment);
         } finally {
             WorkerModelCache.release(configKey, model);
         }

@@ -250,7 +250,8 @@ final class TrainingRun implements AutoCloseable {
         }
         long layoutStart = System.currentTimeMillis();
         try (EpochData<P> laid = EpochData.layOut(input, averaging.workers(), averaging.objectsPerWorker(),
-                averaging.rngSeed(), epoch, averaging.storageLevel()); RoundLauncher launcher = new RoundLauncher(sc, runner)) {
+                averaging.rngSeed(), epoch, averaging.storageLevel()); RoundLauncher launcher = new RoundLauncher(sc, runner,
+                settings.roundStream())) {
             observer.laidOut(layoutStart, System.currentTimeMillis() - layoutStart);
             int splits = laid.schedule().splitCount();
             if (cursor.epoch() == epoch && cursor.splitCount() != splits) {

@@ -61,7 +61,9 @@ class AggregationSitesTest {
         JavaRDD<DataSet> data = sc.parallelize(TrainingFixtures.blobs(LocalDeterminismTest.EXAMPLES, 7), 3);
         TransactionalTrainingMaster tm = new TransactionalTrainingMaster.Builder(workers, 1).batchSizePerWorker(8)
                 .averagingFrequency(2).rngSeed(99).checkpointDirectory(dir.toUri().toString())
-                .checkpointPolicy(policy).set("spark.txtrain.aggregation", site).build();
+                .checkpointPolicy(policy).set("spark.txtrain.aggregation", site)
+                .set("spark.txtrain.round.stream", "false") // a job per round: its stages show the site
+                .build();
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm);
         for (int e = 0; e < epochs; e++) {
             net.fit(data);

@@ -18,7 +18,8 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -55,8 +56,13 @@ class JobCancelTest {
     }
 
     private static TransactionalTrainingMaster master(URI dir) {
+        return master(dir, true);
+    }
+
+    private static TransactionalTrainingMaster master(URI dir, boolean stream) {
         return new TransactionalTrainingMaster.Builder(2, 1).batchSizePerWorker(8).averagingFrequency(2).rngSeed(99)
-                .checkpointDirectory(dir.toString()).checkpointPolicy("every-rounds:4").build();
+                .checkpointDirectory(dir.toString()).checkpointPolicy("every-rounds:4")
+                .set("spark.txtrain.round.stream", Boolean.toString(stream)).build();
     }
 
     /** Trains every epoch (a fresh run or a resume); returns the final checksum. */
@@ -72,8 +78,8 @@ class JobCancelTest {
     }
 
     /**
-     * Cancels (with {@code cancel}, given the job's group) every round job from round 5 on, until one
-     * is cancelled while it runs; records every round job's description.
+     * Cancels (with {@code cancel}, given the job's group) every round job whose first round is 5 or
+     * later (a round's own job, or a stream of rounds); records every round job's description.
      */
     private static final class Canceller extends SparkListener {
         final List<String> jobs = new CopyOnWriteArrayList<>();
@@ -86,21 +92,23 @@ class JobCancelTest {
         @Override
         public void onJobStart(SparkListenerJobStart start) {
             String desc = start.properties().getProperty("spark.job.description", "");
-            if (!desc.startsWith("txtrain round ")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("txtrain rounds? (\\d+)[-,]").matcher(desc);
+            if (!m.lookingAt()) {
                 return;
             }
             jobs.add(desc);
-            long round = Long.parseLong(desc.substring("txtrain round ".length(), desc.indexOf(',')));
+            long round = Long.parseLong(m.group(1));
             if (round >= CANCEL_FROM_ROUND) {
                 cancel.accept(start.properties().getProperty("spark.jobGroup.id"));
             }
         }
     }
 
-    private void cancelledRunResumes(String name, Consumer<String> cancel, boolean inJobGroup) throws Exception {
-        URI dir = tmp.resolve(name).toUri();
+    private void cancelledRunResumes(String name, Consumer<String> cancel, boolean inJobGroup, boolean stream)
+            throws Exception {
+        URI dir = tmp.resolve(name + "-" + stream).toUri();
         Canceller canceller = new Canceller(cancel);
-        TransactionalTrainingMaster tm = master(dir);
+        TransactionalTrainingMaster tm = master(dir, stream);
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(32), tm);
         sc.sc().addSparkListener(canceller);
         if (inJobGroup) {
@@ -125,16 +133,20 @@ class JobCancelTest {
                 stopped.getMessage());
         assertTrue(stopped.getMessage().contains("cancelled"), stopped.getMessage());
         assertTrue(canceller.jobs.stream().noneMatch(j -> j.contains("(attempt ")), "nothing retried: " + canceller.jobs);
+        assertTrue(canceller.jobs.stream().allMatch(j -> j.startsWith(stream ? "txtrain rounds " : "txtrain round ")),
+                "round jobs: " + canceller.jobs);
         assertEquals(expected, train(dir), "the rerun resumes to the never-cancelled run's model");
     }
 
-    @Test
-    void cancelAllJobsStopsTrainingAndARerunResumes() throws Exception {
-        cancelledRunResumes("cancel-all", group -> sc.cancelAllJobs(), false);
+    @ParameterizedTest(name = "round.stream = {0}")
+    @ValueSource(booleans = {true, false})
+    void cancelAllJobsStopsTrainingAndARerunResumes(boolean stream) throws Exception {
+        cancelledRunResumes("cancel-all", group -> sc.cancelAllJobs(), false, stream);
     }
 
-    @Test
-    void notebookCancelOfTheJobGroupStopsTrainingAndARerunResumes() throws Exception {
-        cancelledRunResumes("cancel-group", group -> sc.cancelJobGroup(group), true);
+    @ParameterizedTest(name = "round.stream = {0}")
+    @ValueSource(booleans = {true, false})
+    void notebookCancelOfTheJobGroupStopsTrainingAndARerunResumes(boolean stream) throws Exception {
+        cancelledRunResumes("cancel-group", group -> sc.cancelJobGroup(group), true, stream);
     }
 }

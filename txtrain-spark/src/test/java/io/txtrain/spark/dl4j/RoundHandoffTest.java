@@ -72,9 +72,15 @@ class RoundHandoffTest {
         }
     }
 
+    /** One Spark job per round: the handoff of a round's own job. */
     static TransactionalTrainingMaster.Builder master(Path dir) {
+        return master(dir, false);
+    }
+
+    static TransactionalTrainingMaster.Builder master(Path dir, boolean stream) {
         return new TransactionalTrainingMaster.Builder(2, 1).batchSizePerWorker(8).averagingFrequency(2).rngSeed(17)
-                .checkpointDirectory(dir.toUri().toString()).checkpointPolicy("every-rounds:4");
+                .checkpointDirectory(dir.toUri().toString()).checkpointPolicy("every-rounds:4")
+                .set("spark.txtrain.round.stream", Boolean.toString(stream));
     }
 
     static String train(TransactionalTrainingMaster tm) {

@@ -20,7 +20,8 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -52,9 +53,10 @@ class RoundOverlapTest {
         sc.stop();
     }
 
-    static TransactionalTrainingMaster master(Path dir) {
+    static TransactionalTrainingMaster master(Path dir, boolean stream) {
         return new TransactionalTrainingMaster.Builder(2, 1).batchSizePerWorker(8).averagingFrequency(2).rngSeed(5)
-                .checkpointDirectory(dir.toUri().toString()).checkpointPolicy("every-rounds:100").build();
+                .checkpointDirectory(dir.toUri().toString()).checkpointPolicy("every-rounds:100")
+                .set("spark.txtrain.round.stream", Boolean.toString(stream)).build();
     }
 
     /** The rounds whose Spark job was started. */
@@ -70,14 +72,21 @@ class RoundOverlapTest {
         }
     }
 
-    @Test
-    void aStopAfterARoundDropsTheRoundLaunchedDuringItsCommit() throws Exception {
-        TransactionalTrainingMaster whole = master(tmp.resolve("whole"));
+    /**
+     * One Spark job per round: round 4's job is seen to start. In a stream (one job for the 6
+     * rounds) round 4's input is published during round 3's commit in the same way, and the stream
+     * is closed by the stop.
+     */
+    @ParameterizedTest(name = "round.stream = {0}")
+    @ValueSource(booleans = {false, true})
+    void aStopAfterARoundDropsTheRoundLaunchedDuringItsCommit(boolean stream) throws Exception {
+        String d = "-" + stream;
+        TransactionalTrainingMaster whole = master(tmp.resolve("whole" + d), stream);
         new SparkDl4jMultiLayer(sc, TrainingFixtures.network(8), whole).fit(data);
         String expected = whole.parametersSha256();
         whole.close();
 
-        TransactionalTrainingMaster tm = master(tmp.resolve("stopped"));
+        TransactionalTrainingMaster tm = master(tmp.resolve("stopped" + d), stream);
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(8), tm);
         int[] rounds = {0};
         tm.setListeners(List.of(new BaseTrainingListener() {
@@ -96,19 +105,26 @@ class RoundOverlapTest {
             stopped = assertThrows(TrainingStoppedException.class, () -> net.fit(data));
             atStop = tm.parametersSha256();
             tm.close();
-            // the listener bus is asynchronous; round 4's job started before fit returned, or never
-            Poll.until("round 4's job start reported", Duration.ofSeconds(30), () -> jobs.started.contains("4"));
+            if (!stream) {
+                // the listener bus is asynchronous; round 4's job started before fit returned, or never
+                Poll.until("round 4's job start reported", Duration.ofSeconds(30), () -> jobs.started.contains("4"));
+            }
         } finally {
             sc.sc().removeSparkListener(jobs);
         }
         assertEquals(3, stopped.lastCommittedRound());
-        assertTrue(jobs.started.contains("4"), "round 4 was launched while round 3 was committed: " + jobs.started);
-        assertEquals(3, RecoveryDirectory.inspect(tmp.resolve("stopped").toUri(), new Configuration())
+        if (stream) {
+            assertEquals(0, RoundStream.openStreams(), "the stream was closed");
+            assertTrue(jobs.started.isEmpty(), "no round ran as a job of its own: " + jobs.started);
+        } else {
+            assertTrue(jobs.started.contains("4"), "round 4 was launched while round 3 was committed: " + jobs.started);
+        }
+        assertEquals(3, RecoveryDirectory.inspect(tmp.resolve("stopped" + d).toUri(), new Configuration())
                 .lastCommittedRound(), "nothing of round 4 is logged");
         assertEquals(atStop, StateDigest.hex(StateDigest.of(FlatState.of(net.getNetwork().params()).bytes())),
                 "the network holds round 3's committed parameters");
 
-        TransactionalTrainingMaster again = master(tmp.resolve("stopped"));
+        TransactionalTrainingMaster again = master(tmp.resolve("stopped" + d), stream);
         new SparkDl4jMultiLayer(sc, TrainingFixtures.network(8), again).fit(data);
         assertEquals(expected, again.parametersSha256(), "the rerun ends with the model of a run that never stopped");
         again.close();
