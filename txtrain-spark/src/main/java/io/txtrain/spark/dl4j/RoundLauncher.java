@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,7 +159,7 @@ final class RoundLauncher implements AutoCloseable {
                         return recover();
                     }
                     long now = System.currentTimeMillis();
-                    if (now - waitingSince > STALL_CHECK_AFTER_MILLIS && !allTasksRun()) {
+                    if (!s.stalled && now - waitingSince > STALL_CHECK_AFTER_MILLIS && !allTasksRun()) {
                         stallSince = stallSince == 0 ? now : stallSince;
                         if (now - stallSince > runner.executorWait().toMillis()) {
                             s.stalled = true;
@@ -182,17 +181,7 @@ final class RoundLauncher implements AutoCloseable {
         /** True if every worker that still owes a round of the stream has a running task. */
         private boolean allTasksRun() {
             int expected = s.stream.lastRound(round) ? s.stream.workers - s.stream.resultsIn(round) : s.stream.workers;
-            int running = 0;
-            for (int jobId : sc.sc().statusTracker().getJobIdsForTag(s.tag)) {
-                scala.Option<org.apache.spark.SparkJobInfo> info = sc.sc().statusTracker().getJobInfo(jobId);
-                if (info.isEmpty()) {
-                    continue;
-                }
-                for (int stageId : info.get().stageIds()) {
-                    scala.Option<SparkStageInfo> stage = sc.sc().statusTracker().getStageInfo(stageId);
-                    running += stage.isEmpty() ? 0 : stage.get().numActiveTasks();
-                }
-            }
+            int running = StreamJob.runningTasks(sc, s.tag);
             return running >= expected;
         }
 

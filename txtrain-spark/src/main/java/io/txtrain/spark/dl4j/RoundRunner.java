@@ -118,64 +118,15 @@ final class RoundRunner {
                 + " same checkpoint directory to resume at round " + job.input().round + ".", last);
     }
 
-    /**
-     * Why {@code job}'s round may not run in a {@link RoundStream}, or null if it may: it must be
-     * averaged on the driver, its tasks in the driver's JVM or with the plugin's channel for its
-     * state, and there must be a task slot for every worker now (a stream's tasks wait for each other).
-     */
+    /** Why {@code job}'s round may not run in a {@link RoundStream}, or null ({@link StreamJob#whyNot}). */
     String whyNoStream(RoundJob<?> job) {
-        if (job.aggregation() != AggregationSite.DRIVER) {
-            return "rounds are averaged on the executors";
-        }
-        if (!sc.sc().isLocal() && telemetry == TrainingTelemetry.NONE) {
-            return "the txtrain plugin is not in spark.plugins";
-        }
-        if (!sc.sc().isLocal() && !RoundHandoff.fitsChannel(job.input())) {
-            return "the state is over " + (RoundHandoff.CHANNEL_MAX_BYTES >> 20) + " MiB";
-        }
-        int slots = sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
-        int workers = job.data().schedule().workers();
-        return slots >= workers ? null : "the cluster has " + slots + " task slot(s) for " + workers + " workers";
+        return StreamJob.whyNot(sc, job, telemetry != TrainingTelemetry.NONE);
     }
 
-    /**
-     * Runs {@code stream}'s rounds as one Spark job over {@code job}'s block (returns when its
-     * tasks end); the caller publishes inputs and takes results through {@code stream}. Closes the
-     * stream when the job ends.
-     */
+    /** Runs {@code stream}'s rounds as one Spark job ({@link StreamJob#run}); closes it when the job ends. */
     <P extends java.io.Serializable> void runStream(RoundJob<P> job, RoundStream stream) {
-        long last = stream.firstRound + stream.rounds - 1;
-        sc.setJobDescription("txtrain rounds " + stream.firstRound + "-" + last + ", epoch " + job.input().epoch
-                + ", splits " + (stream.firstSplit + 1) + "-" + (stream.firstSplit + stream.rounds) + "/"
-                + job.data().schedule().splitCount());
-        try {
-            RoundTask<P> work = new RoundTask<>(job.config(), job.configKey(), job.kind(), null, job.fitter(),
-                    job.objectsPerMinibatch(), faults, heapHold, 1, environmentOverride);
-            StreamTask<P> task = new StreamTask<>(work, RoundHandoff.JVM, stream);
-            sc.sc().runJob(job.data().block(job.split()).rdd()
-                    .mapPartitionsWithIndex(new PlainFunctions.WithIndex<>(task), true, COUNT), STREAM_END, COUNT);
-        } finally {
-            sc.setJobDescription(null);
-            stream.close();
-        }
-    }
-
-    private static final scala.reflect.ClassTag<Integer> COUNT = scala.reflect.ClassTag$.MODULE$.apply(Integer.class);
-    private static final StreamEnd STREAM_END = new StreamEnd();
-
-    /** Drains a stream task's one value (a named class: see {@link PlainFunctions}). */
-    private static final class StreamEnd extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>,
-            Integer> implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Integer apply(scala.collection.Iterator<Integer> it) {
-            int n = 0;
-            while (it.hasNext()) {
-                n += it.next();
-            }
-            return n;
-        }
+        StreamJob.run(sc, job, stream, new RoundTask<>(job.config(), job.configKey(), job.kind(), null, job.fitter(),
+                job.objectsPerMinibatch(), faults, heapHold, 1, environmentOverride));
     }
 
     private <P extends java.io.Serializable> Outcome attempts(RoundJob<P> job, int first, SparkException failed) {
