@@ -109,8 +109,9 @@ public final class TxtrainConfig {
                     || s.equalsIgnoreCase("auto"), "auto", "auto");
     public static final ConfigEntry<Boolean> ROUND_STREAM = conf(PREFIX + "round.stream").section(ROUNDS_SECTION)
             .doc("Run up to 8 consecutive rounds as one Spark job whose tasks stay and exchange each round's state"
-                    + " with the driver (local mode, or executors with the txtrain plugin; averaged on the driver;"
-                    + " a task slot per worker). false: one Spark job per round. The same bits either way.")
+                    + " with the driver (local mode, or executors with the txtrain plugin and a state of at most"
+                    + " 16 MiB; averaged on the driver; a task slot per worker). false: one Spark job per round."
+                    + " The same bits either way.")
             .bool(true);
     public static final ConfigEntry<Long> PHYSICAL_REDO_MAX_BYTES = conf(PREFIX + "redo.physicalMaxBytes")
             .section(ROUNDS_SECTION)
