@@ -154,9 +154,7 @@ final class EpochData<P extends java.io.Serializable> implements AutoCloseable {
     /** The objects of one split (round within the epoch): one partition per worker, in worker order. */
     JavaRDD<Tuple2<Integer, Placed<P>>> split(int split) {
         int workers = schedule.workers();
-        PartitionPruningRDD<Tuple2<Integer, Placed<P>>> block = PartitionPruningRDD.create(laidOut.rdd(),
-                new BlockFilter(split / ROUNDS_PER_BLOCK, workers));
-        return new JavaRDD<>(block.filter(new RoundKeys<>(split * workers, split * workers + workers - 1)),
+        return new JavaRDD<>(block(split).rdd().filter(new RoundKeys<>(split * workers, split * workers + workers - 1)),
                 ClassTag$.MODULE$.apply(Tuple2.class));
     }
 

@@ -83,9 +83,9 @@ final class StreamTask<P extends java.io.Serializable>
     }
 
     private record InMemory(String id, TaskContext tc) implements Channel {
+        /** The stream, or null once it is closed. */
         private RoundStream stream() {
-            RoundStream s = RoundStream.open(id);
-            return s; // null: closed
+            return RoundStream.open(id);
         }
 
         @Override
