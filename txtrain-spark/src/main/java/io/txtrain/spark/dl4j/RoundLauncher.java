@@ -42,7 +42,8 @@ final class RoundLauncher implements AutoCloseable {
     private Streaming current;
     private boolean streamFailed;
     private int streamCount;
-    private boolean told;
+    /** What the log last said: why rounds do not stream, null if they do, "" before the first round. */
+    private String told = "";
 
     RoundLauncher(JavaSparkContext sc, RoundRunner runner, boolean streams) {
         this.sc = sc;
@@ -237,8 +238,8 @@ final class RoundLauncher implements AutoCloseable {
                 : leaving ? "executors are going away" : runner.whyNoStream(job);
         if (leaving) {
             LOG.info("{} runs as its own job: executors announced they are going away", job.description());
-        } else if (!told) {
-            told = true;
+        } else if (!java.util.Objects.equals(whyNot, told)) { // said once per fit, and again when it changes
+            told = whyNot;
             if (whyNot == null) {
                 LOG.info("rounds run up to {} per Spark job (spark.txtrain.round.stream)", EpochData.ROUNDS_PER_BLOCK);
             } else {
