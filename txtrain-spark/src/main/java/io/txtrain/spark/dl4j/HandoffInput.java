@@ -1,7 +1,5 @@
 package io.txtrain.spark.dl4j;
 
-import java.io.ByteArrayInputStream;
-import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -72,9 +70,7 @@ final class HandoffInput implements Serializable {
                 if (reply == null) {
                     throw new IllegalStateException("the round's input is gone: its launch " + launch + " was closed");
                 }
-                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream((byte[]) reply))) {
-                    f.complete((RoundInput) in.readObject());
-                }
+                f.complete(RoundHandoff.deserialize((byte[]) reply));
             } catch (Exception e) {
                 synchronized (FETCHED) {
                     FETCHED.remove(launch, f);
