@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,12 +55,7 @@ class RoundFailureAndReplayTest {
     }
 
     static String train(TransactionalTrainingMaster tm) {
-        try {
-            new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm).fit(data);
-            return tm.parametersSha256();
-        } finally {
-            tm.close();
-        }
+        return TrainingFixtures.fitOnce(sc, TrainingFixtures.network(16), data, tm);
     }
 
     @Test

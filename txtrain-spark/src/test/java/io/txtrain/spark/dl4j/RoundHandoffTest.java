@@ -15,7 +15,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,12 +88,7 @@ class RoundHandoffTest {
 
     /** One epoch of the 1024-unit network on {@code data}; the model's checksum. Closes {@code tm}. */
     static String train(JavaSparkContext sc, JavaRDD<DataSet> data, TransactionalTrainingMaster tm) {
-        try {
-            new SparkDl4jMultiLayer(sc, TrainingFixtures.network(1024), tm).fit(data);
-            return tm.parametersSha256();
-        } finally {
-            tm.close();
-        }
+        return TrainingFixtures.fitOnce(sc, TrainingFixtures.network(1024), data, tm);
     }
 
     @Test

@@ -66,4 +66,16 @@ public final class TrainingFixtures {
         DataSet all = DataSet.merge(data);
         return net.evaluate(new org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator(all)).accuracy();
     }
+
+    /** One fit of {@code net} on {@code data} with {@code tm}; the model's checksum. Closes {@code tm}. */
+    public static String fitOnce(org.apache.spark.api.java.JavaSparkContext sc, MultiLayerNetwork net,
+                                 org.apache.spark.api.java.JavaRDD<DataSet> data,
+                                 io.txtrain.spark.dl4j.TransactionalTrainingMaster tm) {
+        try {
+            new org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer(sc, net, tm).fit(data);
+            return tm.parametersSha256();
+        } finally {
+            tm.close();
+        }
+    }
 }
