@@ -279,6 +279,22 @@ public final class DurableFs {
         return fs.getFileStatus(p).getLen();
     }
 
+    /**
+     * Whether no writer has {@code p} open: always true outside HDFS, and for a file that is gone.
+     * A reader that waits for this before reading a small file that its writer creates, syncs and
+     * closes at once never reads a block the DataNodes are still setting up.
+     */
+    public boolean isClosed(Path p) throws IOException {
+        if (fs instanceof DistributedFileSystem dfs) {
+            try {
+                return dfs.isFileClosed(p);
+            } catch (java.io.FileNotFoundException gone) {
+                return true;
+            }
+        }
+        return true;
+    }
+
     public boolean exists(Path p) throws IOException {
         return fs.exists(p);
     }

@@ -231,11 +231,16 @@ public final class WriterLease implements AutoCloseable, Fence {
     }
 
     /**
-     * The record of a lease file, waiting (at most 5 s) while it cannot be read yet: a writer that
-     * has just created it is still writing it, and the holder must be named.
+     * The record of a lease file, waiting (at most 5 s in all) while its writer still has it open
+     * and then while it cannot be read: a writer that has just created it is still writing it, and
+     * the holder must be named. On HDFS a file is read only once closed (or at the deadline): a
+     * read of a block still being set up can stall in the client's retries for many seconds.
      */
-    private static LeaseRecord readSettled(DurableFs fs, Path p) throws IOException {
+    static LeaseRecord readSettled(DurableFs fs, Path p) throws IOException {
         long deadline = System.currentTimeMillis() + 5_000;
+        while (!fs.isClosed(p) && System.currentTimeMillis() < deadline) {
+            sleep(20);
+        }
         LeaseRecord r = read(fs, p);
         while (r.pid() < 0 && System.currentTimeMillis() < deadline) {
             sleep(50);
