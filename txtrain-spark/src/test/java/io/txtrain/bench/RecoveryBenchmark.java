@@ -28,12 +28,17 @@ import io.txtrain.spark.testing.ChildJvm;
  * fresh driver without a checkpoint directory's help (restart from scratch) timed to the same
  * round, and its memory (peak heap, live heap, peak RSS) for each model size.
  *
- * <p>args: [hidden units, comma list (16 H parameters)] [repeats] [epochs] [base dir]
+ * <p>args: [hidden units, comma list (16 H parameters)] [repeats] [epochs] [base dir]. This JVM's
+ * {@code spark.*} system properties go to every driver (e.g. {@code -Dspark.plugins=...}).
  */
 public final class RecoveryBenchmark {
     /** {policy, kill after round}. */
     private static final String[][] CASES = {{"every-rounds:1", "8"}, {"every-rounds:1000", "4"},
         {"every-rounds:1000", "12"}};
+
+    /** This JVM's spark.* system properties (e.g. spark.plugins), passed on to every driver. */
+    private static final List<String> SPARK_OPTIONS = System.getProperties().stringPropertyNames().stream()
+            .filter(k -> k.startsWith("spark.")).sorted().map(k -> "-D" + k + "=" + System.getProperty(k)).toList();
 
     private RecoveryBenchmark() {
     }
@@ -98,7 +103,8 @@ public final class RecoveryBenchmark {
      */
     private static double[] restart(File log, URI dir, String hidden, int epochs, String policy, long killAfter)
             throws Exception {
-        try (ChildJvm first = ChildJvm.start(RecoveryChild.class, log, dir.toString(), hidden, "" + epochs, policy)) {
+        try (ChildJvm first = ChildJvm.start(RecoveryChild.class, log, SPARK_OPTIONS, dir.toString(), hidden,
+                "" + epochs, policy)) {
             String line;
             while ((line = first.nextLine(600)) != null) {
                 if (line.startsWith("ROUND ") && Long.parseLong(line.split(" ")[1]) >= killAfter) {
@@ -112,7 +118,8 @@ public final class RecoveryBenchmark {
         long restartAt = System.currentTimeMillis();
         double context = 0;
         double firstNew = 0;
-        try (ChildJvm second = ChildJvm.start(RecoveryChild.class, log, dir.toString(), hidden, "" + epochs, policy)) {
+        try (ChildJvm second = ChildJvm.start(RecoveryChild.class, log, SPARK_OPTIONS, dir.toString(), hidden,
+                "" + epochs, policy)) {
             String line;
             while ((line = second.nextLine(600)) != null) {
                 String[] f = line.split(" ");
@@ -144,7 +151,7 @@ public final class RecoveryBenchmark {
     private static double[] fromScratch(File log, URI dir, String hidden, int epochs) throws Exception {
         List<Double> out = new ArrayList<>(List.of(0.0, 0.0, 0.0));
         long start = System.currentTimeMillis();
-        try (ChildJvm c = ChildJvm.start(RecoveryChild.class, log, dir.toString(), hidden, "" + epochs,
+        try (ChildJvm c = ChildJvm.start(RecoveryChild.class, log, SPARK_OPTIONS, dir.toString(), hidden, "" + epochs,
                 "every-rounds:1000")) {
             String line;
             while ((line = c.nextLine(600)) != null) {
