@@ -29,7 +29,8 @@ import io.txtrain.core.recovery.RecoveryPlan;
  * processes) with HDFS (MiniDFSCluster): {@code spark-submit --master yarn --deploy-mode cluster} with
  * {@code spark.yarn.maxAppAttempts=2} and the assembly in {@code --jars}. The driver (the
  * ApplicationMaster's JVM) is SIGKILLed mid-training; YARN starts attempt 2, which resumes from the
- * last committed round and ends with the fault-free checksum.
+ * last committed round and ends with the fault-free checksum. Two executors with one slot each, so
+ * rounds stream (several rounds per Spark job) through the plugin loaded from the assembly.
  */
 class YarnAttemptTest {
     /** The same example as the embedded reference run. */
@@ -46,6 +47,9 @@ class YarnAttemptTest {
         MiniDFSCluster hdfs = new MiniDFSCluster.Builder(hconf).numDataNodes(1).build();
         YarnConfiguration yconf = new YarnConfiguration(hdfs.getConfiguration(0));
         yconf.setInt(YarnConfiguration.NM_PMEM_MB, 8192);
+        // MiniYARNCluster gives its NodeManager this instead of NM_PMEM_MB (4096 by default: room for the
+        // ApplicationMaster's container and one executor's, so the second executor never started)
+        yconf.setInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB, 8192);
         yconf.setInt(YarnConfiguration.NM_VCORES, 4);
         yconf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
         yconf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
@@ -119,6 +123,9 @@ class YarnAttemptTest {
             List<String> lines = Files.readAllLines(stdout);
             assertEquals("model sha256=" + expected, lines.get(lines.size() - 1), "final model equals the embedded run's");
 
+            assertTrue(amLogsMention(yarn.getTestWorkDir().toPath(), "rounds run up to 8 per Spark job"),
+                    "rounds streamed through the plugin from the assembly in --jars (two executors, one slot each)");
+
             RecoveryPlan plan = RecoveryDirectory.inspect(java.net.URI.create(ckpt), hconf);
             List<RecoveryEvent> starts = plan.chain().recoveries();
             RecoveryEvent restart = starts.get(starts.size() - 1);
@@ -129,6 +136,19 @@ class YarnAttemptTest {
             yarn.stop();
             hdfs.shutdown();
         }
+    }
+
+    /** Whether the stderr of an ApplicationMaster (a driver: container 1 of an attempt) contains {@code text}. */
+    private static boolean amLogsMention(Path logs, String text) throws Exception {
+        try (Stream<Path> files = Files.walk(logs)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().equals("stderr")
+                    && f.getParent().getFileName().toString().endsWith("_000001")).toList()) {
+                if (Files.readString(p).contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The stdout of the ApplicationMaster container that printed the model checksum. */
