@@ -77,7 +77,9 @@ final class RoundHandoff implements AutoCloseable {
 
     /** A round's input as plain bytes, for an executor (Java serialisation). */
     static byte[] serialize(RoundInput input) {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        // sized for the state and the fields around it, so that the buffer is not copied as it grows
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(
+                (int) Math.min(Integer.MAX_VALUE - 16, stateBytes(input.params, input.updater) + 4096));
         try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
             out.writeObject(input);
         } catch (java.io.IOException e) {

@@ -145,8 +145,7 @@ final class RoundLauncher implements AutoCloseable {
                 while (true) {
                     RoundStream.Results r = s.stream.take(round, 100);
                     if (r != null) {
-                        return new RoundRunner.Outcome(RoundAggregate.of(round, r.results(), job.averageUpdater()),
-                                r.receivedNanos());
+                        return outcome(r);
                     }
                     if (s.stream.isClosed() && !s.job.isDone()) {
                         quietly(s.job, 100); // closed as its job ends
@@ -154,8 +153,7 @@ final class RoundLauncher implements AutoCloseable {
                     if (s.job.isDone()) {
                         r = s.stream.take(round, 0);
                         if (r != null) {
-                            return new RoundRunner.Outcome(RoundAggregate.of(round, r.results(),
-                                    job.averageUpdater()), r.receivedNanos());
+                            return outcome(r);
                         }
                         return recover();
                     }
@@ -177,6 +175,11 @@ final class RoundLauncher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw interrupted(round, e);
             }
+        }
+
+        private RoundRunner.Outcome outcome(RoundStream.Results r) {
+            return new RoundRunner.Outcome(RoundAggregate.of(round, r.results(), job.averageUpdater()),
+                    r.receivedNanos());
         }
 
         /** True if every worker that still owes a round of the stream has a running task. */
