@@ -45,6 +45,9 @@ import io.txtrain.spark.testing.SparkTestSupport;
  * state is parameters + Adam's two moments.
  * args: trainer (driver | executors | patm) workers hidden rounds executors executorMemoryMb [listener: true
  * (default) times txtrain's rounds with a driver-side listener, whose round update view costs heap]
+ * [sampleMs: above 0, also samples the driver's live set every that many ms during the measured epoch
+ * with a class histogram, which collects all garbage first (a full GC each, so that run's times are
+ * not comparable); appends {@code <sampledLiveMB> <sampledByteArraysMB> <samples>}]
  */
 public final class AggregationChild {
     private static final AtomicLong LIVE_PEAK = new AtomicLong();
@@ -61,6 +64,7 @@ public final class AggregationChild {
         int executors = Integer.parseInt(a[4]);
         int executorMb = Integer.parseInt(a[5]);
         boolean listener = a.length <= 6 || Boolean.parseBoolean(a[6]);
+        long sampleMs = a.length > 7 ? Long.parseLong(a[7]) : 0;
         int batch = 8;
         for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((javax.management.NotificationEmitter) gc).addNotificationListener((n, h) -> {
@@ -127,10 +131,12 @@ public final class AggregationChild {
             System.gc();
             LIVE_PEAK.set(0);
             HEAP_PEAK.set(0);
+            LiveSetSampler sampler = sampleMs > 0 ? LiveSetSampler.start(sampleMs) : null;
             long t0 = System.nanoTime();
             int before = roundEnds.size();
             spark.fit(data);
             double roundMs = (System.nanoTime() - t0) / 1e6 / rounds;
+            String sampled = sampler == null ? "" : " " + sampler.stop();
             if (LIVE_PEAK.get() == 0) { // no collection during the epoch: measure the live set at its end
                 System.gc();
             }
@@ -152,8 +158,8 @@ public final class AggregationChild {
             long rssKb = Files.readAllLines(java.nio.file.Paths.get("/proc/self/status")).stream()
                     .filter(l -> l.startsWith("VmHWM:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
                     .findFirst().orElse(-1);
-            System.out.printf(java.util.Locale.ROOT, "RESULT %s %d %d %.1f %.1f %d %d %.1f %d%n", trainer, workers,
-                    params, params * 12 / 1e6, roundMs, live >> 20, peak >> 20, steady, rssKb >> 10);
+            System.out.printf(java.util.Locale.ROOT, "RESULT %s %d %d %.1f %.1f %d %d %.1f %d%s%n", trainer, workers,
+                    params, params * 12 / 1e6, roundMs, live >> 20, peak >> 20, steady, rssKb >> 10, sampled);
         } finally {
             FileUtils.deleteDirectory(dir);
         }
