@@ -365,4 +365,25 @@ class TxtrainCliTest {
         }
         assertTrue(Files.size(html) > 1000);
     }
+
+    /** {@code export} runs on the CLI's runtime classpath, which has ND4J but no Spark, and writes the model zip. */
+    @Test
+    void exportNeedsNoSpark() throws Exception {
+        List<String> cp = new java.util.ArrayList<>(List.of(Path.of("target/classes").toAbsolutePath().toString()));
+        cp.addAll(List.of(Files.readString(Path.of("target/cli-runtime-classpath.txt")).trim()
+                .split(java.io.File.pathSeparator)));
+        Path zip = work.resolve("no-spark.zip");
+        List<String> cmd = new java.util.ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java"));
+        for (String opt : System.getProperty("txtrain.addOpens", "").trim().split("\\s+")) {
+            if (!opt.isEmpty()) {
+                cmd.add(opt); // as bin/txtrain starts it
+            }
+        }
+        cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), "io.txtrain.cli.Txtrain", "export",
+                dir.toString(), "--out", zip.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "export without Spark:\n" + out);
+        assertTrue(Files.size(zip) > 1000);
+    }
 }

@@ -183,6 +183,16 @@ public final class TxtrainSettings {
         return TxtrainConfig.AGGREGATION.get(values).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** With executor averaging, the bytes of state one task averages ({@code spark.txtrain.aggregation.sliceBytes}): default 8 MiB. */
+    public long aggregationSliceBytes() {
+        return TxtrainConfig.AGGREGATION_SLICE_BYTES.get(values);
+    }
+
+    /** Which states the driver keeps off its Java heap: {@code auto} (default), {@code always} or {@code never}, lower case. */
+    public String driverStateOffHeap() {
+        return TxtrainConfig.DRIVER_STATE_OFF_HEAP.get(values).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Whether consecutive rounds may run as one Spark job ({@code spark.txtrain.round.stream}): default true. */
     public boolean roundStream() {
         return TxtrainConfig.ROUND_STREAM.get(values);

@@ -102,11 +102,27 @@ public final class TxtrainConfig {
             .string("continue | fail", s -> s.equalsIgnoreCase("continue") || s.equalsIgnoreCase("fail"), "continue",
                     "continue");
     public static final ConfigEntry<String> AGGREGATION = conf(PREFIX + "aggregation").section(ROUNDS_SECTION)
-            .doc("Where a round's worker states are averaged: driver collects them all; executors averages them in"
-                    + " one task, so the driver receives one state; auto = executors when not in local mode and"
-                    + " workers x state >= 64 MiB. Same summation order, so the same bits, either way.")
+            .doc("Where a round's worker states are averaged: driver collects them all; executors averages them on"
+                    + " the executors (in slices, see aggregation.sliceBytes), so the driver receives one state; auto"
+                    + " = executors when not in local mode and workers x state >= 64 MiB. Same summation order, so"
+                    + " the same bits, either way.")
             .string("driver | executors | auto", s -> s.equalsIgnoreCase("driver") || s.equalsIgnoreCase("executors")
                     || s.equalsIgnoreCase("auto"), "auto", "auto");
+    public static final ConfigEntry<Long> AGGREGATION_SLICE_BYTES = conf(PREFIX + "aggregation.sliceBytes")
+            .section(ROUNDS_SECTION)
+            .doc("With executor averaging, how much of the state one task averages: the state is cut into slices of"
+                    + " about this size (at most 1024), averaged by as many tasks in parallel, and the driver receives"
+                    + " the mean slice by slice, never a whole serialized copy. The same bits for any size.")
+            .bytesAtLeast(1, 8L << 20, "8m");
+    public static final ConfigEntry<String> DRIVER_STATE_OFF_HEAP = conf(PREFIX + "driver.stateOffHeap")
+            .section(ROUNDS_SECTION)
+            .doc("Whether the driver keeps the model state it holds between rounds and receives each round (the"
+                    + " committed parameters and updater state, the round's mean) off its Java heap, in direct"
+                    + " memory (bounded by -XX:MaxDirectMemorySize, by default the maximum heap; on YARN and"
+                    + " Kubernetes count it in spark.driver.memoryOverhead): auto = states of at least 16 MiB;"
+                    + " always; never. The same bits either way.")
+            .string("auto | always | never", s -> s.equalsIgnoreCase("auto") || s.equalsIgnoreCase("always")
+                    || s.equalsIgnoreCase("never"), "auto", "auto");
     public static final ConfigEntry<Boolean> ROUND_STREAM = conf(PREFIX + "round.stream").section(ROUNDS_SECTION)
             .doc("Run up to 8 consecutive rounds as one Spark job whose tasks stay and exchange each round's state"
                     + " with the driver (local mode, or executors with the txtrain plugin and a state of at most"

@@ -9,7 +9,7 @@ package io.txtrain.spark.dl4j;
 enum AggregationSite {
     /** Every worker's state is collected on the driver and averaged there. */
     DRIVER,
-    /** One executor task averages the states (shuffled to it) and the driver receives only the mean. */
+    /** Executor tasks average the states, a slice each ({@link ExecutorAggregation}); the driver receives only the mean. */
     EXECUTORS;
 
     /** {@code auto} picks the executors when the workers' states of one round add up to at least this. */

@@ -86,7 +86,7 @@ public final class CheckpointModel {
 
     /** SHA-256 of the parameters, as {@link TransactionalTrainingMaster#parametersSha256()} prints it. */
     public String parametersSha256() {
-        return StateDigest.hex(StateDigest.of(model.params().bytes()));
+        return StateDigest.hex(StateDigest.of(model.params()));
     }
 
     /** Writes a standard DL4J model zip with the updater state, for {@code ModelSerializer.restore…}. */

@@ -1,30 +1,49 @@
 package io.txtrain.spark.dl4j;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.MessageDigest;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A flat parameter or updater-state vector as plain bytes (little-endian, FLOAT or DOUBLE): the
- * compact form that crosses the network and goes into checkpoints. Immutable by convention.
+ * A flat parameter or updater-state vector as little-endian bytes (FLOAT or DOUBLE): the compact
+ * form that crosses the network and goes into checkpoints. Immutable: nothing writes its bytes
+ * after construction. Where its bytes live is {@link StateMemory}'s choice (off the Java heap for
+ * large states in the driver); serialized, it is its type, length and bytes, copied in chunks so
+ * that no second whole copy is made on either side.
  */
 public final class FlatState implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final FlatState EMPTY = new FlatState(DataType.FLOAT, new byte[0]);
+    private static final long serialVersionUID = 2L;
+    private static final int CHUNK = 1 << 16;
+    private static final FlatState EMPTY = new FlatState(DataType.FLOAT, ByteBuffer.allocate(0));
 
-    private final DataType dataType;
-    private final byte[] bytes;
+    private DataType dataType; // not final: set by readObject
+    private transient ByteBuffer data; // little-endian, position 0, limit = size; never written after construction
 
-    FlatState(DataType dataType, byte[] bytes) {
+    private FlatState(DataType dataType, ByteBuffer data) {
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException("txtrain supports FLOAT and DOUBLE networks, not " + dataType);
         }
         this.dataType = dataType;
-        this.bytes = bytes;
+        this.data = data.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A state over {@code bytes} (not copied: the caller gives it up). */
+    FlatState(DataType dataType, byte[] bytes) {
+        this(dataType, ByteBuffer.wrap(bytes));
+    }
+
+    /** A state over {@code data}, written from position 0 to its capacity (the caller gives it up). */
+    static FlatState over(DataType dataType, ByteBuffer data) {
+        return new FlatState(dataType, data.clear());
     }
 
     public static FlatState empty() {
@@ -35,40 +54,47 @@ public final class FlatState implements Serializable {
         if (array == null || array.length() == 0) {
             return EMPTY;
         }
-        byte[] direct = HostMemory.read(array);
-        if (direct != null) {
-            return new FlatState(array.dataType(), direct);
+        ByteBuffer host = HostMemory.hostBytes(array);
+        if (host != null) {
+            ByteBuffer copy = StateMemory.allocate(host.remaining());
+            copy.put(host);
+            return over(array.dataType(), copy);
         }
         INDArray flat = array.reshape(array.length());
-        DataType dt = flat.dataType();
-        ByteBuffer buf;
-        if (dt == DataType.DOUBLE) {
+        if (flat.dataType() == DataType.DOUBLE) {
             double[] v = flat.toDoubleVector();
-            buf = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buf = StateMemory.allocate(v.length * 8);
             buf.asDoubleBuffer().put(v);
-        } else {
-            float[] v = flat.toFloatVector();
-            buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            buf.asFloatBuffer().put(v);
-            dt = DataType.FLOAT;
+            return over(DataType.DOUBLE, buf);
         }
-        return new FlatState(dt, buf.array());
+        float[] v = flat.toFloatVector();
+        ByteBuffer buf = StateMemory.allocate(v.length * 4);
+        buf.asFloatBuffer().put(v);
+        return over(DataType.FLOAT, buf);
     }
 
     public DataType dataType() {
         return dataType;
     }
 
+    /** The values as little-endian bytes: a new copy on the heap. */
     public byte[] bytes() {
-        return bytes;
+        byte[] out = new byte[data.capacity()];
+        view().get(out);
+        return out;
+    }
+
+    /** The size of the values in bytes. */
+    public int sizeBytes() {
+        return data.capacity();
     }
 
     public int length() {
-        return bytes.length / (dataType == DataType.DOUBLE ? 8 : 4);
+        return data.capacity() / (dataType == DataType.DOUBLE ? 8 : 4);
     }
 
     public boolean isEmpty() {
-        return bytes.length == 0;
+        return data.capacity() == 0;
     }
 
     /**
@@ -77,29 +103,37 @@ public final class FlatState implements Serializable {
      * operations (another layout, type or backend).
      */
     boolean copyInto(INDArray target) {
-        return target.dataType() == dataType && target.length() == length() && HostMemory.write(bytes, target);
+        return target.dataType() == dataType && target.length() == length() && HostMemory.write(view(), target);
+    }
+
+    /** Elements {@code [from, to)} (a view: the bytes are shared, not copied). */
+    FlatState slice(int from, int to) {
+        int width = dataType == DataType.DOUBLE ? 8 : 4;
+        ByteBuffer d = data.duplicate();
+        d.position(from * width).limit(to * width);
+        return new FlatState(dataType, d.slice());
     }
 
     /** A new row vector with these values. */
     public INDArray toArray() {
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (dataType == DataType.DOUBLE) {
             double[] v = new double[length()];
-            buf.asDoubleBuffer().get(v);
+            view().asDoubleBuffer().get(v);
             return Nd4j.createFromArray(v).reshape(1, v.length);
         }
         float[] v = new float[length()];
-        buf.asFloatBuffer().get(v);
+        view().asFloatBuffer().get(v);
         return Nd4j.createFromArray(v).reshape(1, v.length);
     }
 
-    /** Reads element {@code i} as a double. */
+    /** Reads element {@code i} of a {@link #view()} as a double. */
     double get(ByteBuffer view, int i) {
         return dataType == DataType.DOUBLE ? view.getDouble(i * 8) : view.getFloat(i * 4);
     }
 
+    /** The values, read-only, little-endian, positioned at 0. */
     ByteBuffer view() {
-        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Element-wise mean of states in the given order (fixed order: bit-identical on every run), see {@link StateSum}. */
@@ -111,18 +145,69 @@ public final class FlatState implements Serializable {
         return sum.mean();
     }
 
+    /** The state {@link #encode()} wrote. */
     static FlatState decode(byte[] encoded) {
         if (encoded.length < 1) {
             throw new IllegalArgumentException("empty state blob");
         }
         DataType dt = encoded[0] == 2 ? DataType.DOUBLE : DataType.FLOAT;
-        return new FlatState(dt, java.util.Arrays.copyOfRange(encoded, 1, encoded.length));
+        ByteBuffer values = StateMemory.allocate(encoded.length - 1);
+        values.put(encoded, 1, encoded.length - 1);
+        return over(dt, values);
     }
 
+    /** A type byte (1 FLOAT, 2 DOUBLE), then the values: the form checkpoints and redo images hold. */
     byte[] encode() {
-        byte[] out = new byte[bytes.length + 1];
-        out[0] = (byte) (dataType == DataType.DOUBLE ? 2 : 1);
-        System.arraycopy(bytes, 0, out, 1, bytes.length);
+        byte[] out = new byte[data.capacity() + 1];
+        out[0] = typeByte();
+        view().get(out, 1, data.capacity());
         return out;
+    }
+
+    /** Adds {@link #encode()}'s bytes to {@code digest} without making them. */
+    void digestEncoded(MessageDigest digest) {
+        digest.update(typeByte());
+        digest.update(view());
+    }
+
+    private byte typeByte() {
+        return (byte) (dataType == DataType.DOUBLE ? 2 : 1);
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeInt(data.capacity());
+        if (data.hasArray()) {
+            out.write(data.array(), data.arrayOffset(), data.capacity());
+            return;
+        }
+        ByteBuffer v = view();
+        byte[] chunk = new byte[Math.min(CHUNK, v.remaining())];
+        while (v.hasRemaining()) {
+            int n = Math.min(chunk.length, v.remaining());
+            v.get(chunk, 0, n);
+            out.write(chunk, 0, n);
+        }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        int size = in.readInt();
+        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE || size < 0
+                || size % (dataType == DataType.DOUBLE ? 8 : 4) != 0) {
+            throw new InvalidObjectException("not a FlatState: " + dataType + ", " + size + " bytes");
+        }
+        ByteBuffer values = StateMemory.allocate(size);
+        if (values.hasArray()) {
+            in.readFully(values.array(), values.arrayOffset(), size);
+        } else {
+            byte[] chunk = new byte[Math.min(CHUNK, size)];
+            while (values.hasRemaining()) {
+                int n = Math.min(chunk.length, values.remaining());
+                in.readFully(chunk, 0, n);
+                values.put(chunk, 0, n);
+            }
+        }
+        data = values.clear().order(ByteOrder.LITTLE_ENDIAN);
     }
 }

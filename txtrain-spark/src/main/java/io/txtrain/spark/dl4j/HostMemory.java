@@ -21,7 +21,7 @@ final class HostMemory {
 
     /** The array's elements as little-endian bytes, or null if it is not a whole FLOAT or DOUBLE buffer. */
     static byte[] read(INDArray a) {
-        ByteBuffer host = host(a);
+        ByteBuffer host = hostBytes(a);
         if (host == null) {
             return null;
         }
@@ -30,18 +30,11 @@ final class HostMemory {
         return out;
     }
 
-    /** Writes little-endian bytes over the array's elements; false (nothing written) if it cannot. */
-    static boolean write(byte[] bytes, INDArray a) {
-        ByteBuffer host = host(a);
-        if (host == null || host.remaining() != bytes.length) {
-            return false;
-        }
-        host.put(bytes);
-        return true;
-    }
-
-    /** The array's elements in host memory, positioned and limited to them; null where not applicable. */
-    private static ByteBuffer host(INDArray a) {
+    /**
+     * The array's elements in its host memory (not a copy), little-endian, from position 0 to their
+     * end; null if it is not a whole FLOAT or DOUBLE buffer on the CPU backend.
+     */
+    static ByteBuffer hostBytes(INDArray a) {
         if (!CPU || a.isView() || a.isEmpty() || a.offset() != 0 || a.data().offset() != 0
                 || a.data().length() != a.length() || a.ordering() != 'c' && a.rank() > 1 && !a.isVector()
                 || a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
@@ -55,5 +48,15 @@ final class HostMemory {
         }
         all.position(0).limit((int) bytes);
         return all.slice();
+    }
+
+    /** Writes the little-endian bytes {@code values} holds over the array's elements; false (nothing written) if it cannot. */
+    static boolean write(ByteBuffer values, INDArray a) {
+        ByteBuffer host = hostBytes(a);
+        if (host == null || host.remaining() != values.remaining()) {
+            return false;
+        }
+        host.put(values.duplicate());
+        return true;
     }
 }

@@ -118,7 +118,7 @@ final class RoundHandoff implements AutoCloseable {
     }
 
     static long stateBytes(FlatState params, FlatState updater) {
-        return (params == null ? 0 : params.bytes().length) + (updater == null ? 0 : updater.bytes().length);
+        return (params == null ? 0 : params.sizeBytes()) + (updater == null ? 0 : updater.sizeBytes());
     }
 
     /** The function that collects a partition's results on the executor, for {@code SparkContext.runJob}. */

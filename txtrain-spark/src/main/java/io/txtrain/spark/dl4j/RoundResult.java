@@ -53,6 +53,12 @@ final class RoundResult implements Serializable {
                 minibatchMillis, minibatchExamples, environment);
     }
 
+    /** This result with other states (slices of its own), the same metadata. */
+    RoundResult withState(FlatState params, FlatState updater) {
+        return new RoundResult(partition, params, updater, score, examples, minibatches, dataHash, seed, fitStartMillis,
+                fitMillis, taskStartMillis, dataMillis, initMillis, minibatchMillis, minibatchExamples, environment);
+    }
+
     static RoundResult empty(int partition, long seed, String environment) {
         return new RoundResult(partition, null, null, Double.NaN, 0, 0, 0, seed, 0, 0, 0, 0, 0, new long[0], new long[0],
                 environment);

@@ -147,7 +147,8 @@ final class RoundRunner {
                 JavaRDD<RoundResult> results = new JavaRDD<>(job.data().split(job.split()).rdd()
                         .mapPartitionsWithIndex(new PlainFunctions.WithIndex<>(task), true, RESULT), RESULT);
                 if (job.aggregation() == AggregationSite.EXECUTORS) {
-                    RoundAggregate aggregate = ExecutorAggregation.aggregate(results, input.round, job.averageUpdater());
+                    RoundAggregate aggregate = ExecutorAggregation.aggregate(results, input.round, job.averageUpdater(),
+                            job.slices());
                     return new Outcome(aggregate, System.nanoTime());
                 }
                 List<RoundResult> collected = collect(results, handoff);

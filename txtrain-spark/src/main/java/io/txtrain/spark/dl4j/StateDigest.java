@@ -10,8 +10,15 @@ final class StateDigest {
 
     static byte[] of(FlatState params, FlatState updater) {
         MessageDigest md = sha256();
-        md.update(params.encode());
-        md.update(updater.encode());
+        params.digestEncoded(md);
+        updater.digestEncoded(md);
+        return md.digest();
+    }
+
+    /** The digest of the values alone (without {@link FlatState#encode()}'s type byte). */
+    static byte[] of(FlatState values) {
+        MessageDigest md = sha256();
+        md.update(values.view());
         return md.digest();
     }
 

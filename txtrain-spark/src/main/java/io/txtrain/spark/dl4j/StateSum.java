@@ -1,7 +1,6 @@
 package io.txtrain.spark.dl4j;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -46,7 +45,7 @@ final class StateSum {
             return first;
         }
         int k = count;
-        ByteBuffer out = ByteBuffer.allocate(first.bytes().length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = StateMemory.allocate(first.sizeBytes());
         for (double s : sum) {
             if (first.dataType() == DataType.DOUBLE) {
                 out.putDouble(s / k);
@@ -54,6 +53,6 @@ final class StateSum {
                 out.putFloat((float) (s / k));
             }
         }
-        return new FlatState(first.dataType(), out.array());
+        return FlatState.over(first.dataType(), out);
     }
 }

@@ -100,6 +100,7 @@ final class TrainingRun implements AutoCloseable {
         this.run = run;
         this.listeners = listeners;
         this.epochBase = model.epochCount();
+        StateMemory.configure(settings.driverStateOffHeap());
         this.runner = new RoundRunner(sc, settings.maxAttempts(), settings.executorWait(),
                 FaultInjection.parse(settings.get(TxtrainSettings.FAIL_TASKS)), telemetry::roundAborted, telemetry,
                 HeapHold.parse(settings.get(TxtrainSettings.HOLD_HEAP)),
@@ -336,8 +337,10 @@ final class TrainingRun implements AutoCloseable {
             FlatState fromParams, FlatState fromUpdater, int iteration, int epoch, long round) {
         RoundInput input = new RoundInput(fromParams, fromUpdater, iteration, epoch, epochBase + epoch, round,
                 averaging.rngSeed());
+        AggregationSite site = aggregationSite(fromParams, fromUpdater);
+        int slices = site == AggregationSite.EXECUTORS ? averagingSlices(fromParams, fromUpdater) : 1;
         return new RoundJob<>(data, split, input, configJson, configKey, model.kind(), fitter,
-                averaging.objectsPerMinibatch(), averaging.saveUpdater(), aggregationSite(fromParams, fromUpdater));
+                averaging.objectsPerMinibatch(), averaging.saveUpdater(), site, slices);
     }
 
     /** Commits (or verifies) the round's result, applies it, reports it and decides on a checkpoint. */
@@ -371,16 +374,23 @@ final class TrainingRun implements AutoCloseable {
 
     /** Where this round is averaged: {@code spark.txtrain.aggregation}, {@code auto} by the size of the workers' states. */
     private AggregationSite aggregationSite(FlatState fromParams, FlatState fromUpdater) {
-        long stateBytes = (long) fromParams.bytes().length + fromUpdater.bytes().length;
+        long stateBytes = (long) fromParams.sizeBytes() + fromUpdater.sizeBytes();
         AggregationSite site = AggregationSite.choose(settings.aggregation(), sc.sc().isLocal(), averaging.workers(),
                 stateBytes);
         if (site != lastAggregationSite) {
-            LOG.info("rounds are averaged on the {} ({} = {}, {} workers x {} bytes of state)",
+            LOG.info("rounds are averaged on the {} ({} = {}, {} workers x {} bytes of state{})",
                     site.name().toLowerCase(Locale.ROOT), io.txtrain.core.config.TxtrainConfig.AGGREGATION.key(),
-                    settings.aggregation(), averaging.workers(), stateBytes);
+                    settings.aggregation(), averaging.workers(), stateBytes, site == AggregationSite.EXECUTORS
+                            ? " in " + averagingSlices(fromParams, fromUpdater) + " slice(s)" : "");
             lastAggregationSite = site;
         }
         return site;
+    }
+
+    /** How many executor tasks average the round: {@code spark.txtrain.aggregation.sliceBytes} of the averaged state each. */
+    private int averagingSlices(FlatState fromParams, FlatState fromUpdater) {
+        return ExecutorAggregation.slices((long) fromParams.sizeBytes()
+                + (averaging.saveUpdater() ? fromUpdater.sizeBytes() : 0), settings.aggregationSliceBytes());
     }
 
     /** Still the boundary after the previous round: acts on notices that came after its checkpoint decision. */
@@ -399,8 +409,8 @@ final class TrainingRun implements AutoCloseable {
                                        long commitMillis, RoundRecord replayOf, String lr, int epoch, int split,
                                        int splits, long t0, long t1) throws IOException {
         FlatState newParams = aggregate.params();
-        byte[] image = replayOf == null && physicalRedo.wanted((long) newParams.bytes().length
-                + newUpdater.bytes().length) ? PhysicalRedo.encode(newParams, newUpdater) : null;
+        byte[] image = replayOf == null && physicalRedo.wanted((long) newParams.sizeBytes()
+                + newUpdater.sizeBytes()) ? PhysicalRedo.encode(newParams, newUpdater) : null;
         Map<String, String> attributes = attributes(aggregate.workers().size(), aggregate.minibatches(), commitMillis);
         attributes.put(RoundRecord.ENVIRONMENT, aggregate.environment());
         if (image != null) {
@@ -615,7 +625,7 @@ final class TrainingRun implements AutoCloseable {
 
     /** SHA-256 of the current parameters. */
     String paramsSha256() {
-        return StateDigest.hex(StateDigest.of(params.bytes()));
+        return StateDigest.hex(StateDigest.of(params));
     }
 
     long abortedRounds() {

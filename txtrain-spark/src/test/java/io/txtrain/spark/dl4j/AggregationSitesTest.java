@@ -29,9 +29,16 @@ import io.txtrain.spark.testing.TrainingFixtures;
 /**
  * {@code spark.txtrain.aggregation}: averaging on the executors gives the same bits as on the
  * driver, in local mode and on local-cluster with 4 workers, when an executor dies during the
- * averaging stage, and when a run logged with driver averaging is replayed with executor averaging.
+ * averaging stage, and when a run logged with driver averaging is replayed with executor averaging;
+ * also with the state averaged in slices by several tasks ({@code spark.txtrain.aggregation.sliceBytes})
+ * and with the driver's states off its Java heap ({@code spark.txtrain.driver.stateOffHeap}).
  */
 class AggregationSitesTest {
+    /** The test network's 259 parameters and 518 Adam values (3,108 bytes), averaged in slices of 200 bytes. */
+    private static final Map<String, String> SLICED = Map.of("spark.txtrain.aggregation.sliceBytes", "200");
+    private static final int SLICES = 16;
+    private static final Map<String, String> OFF_HEAP = Map.of("spark.txtrain.driver.stateOffHeap", "always");
+
     @TempDir
     Path tmp;
 
@@ -58,12 +65,18 @@ class AggregationSitesTest {
     }
 
     private static String train(JavaSparkContext sc, Path dir, int workers, String site, String policy, int epochs) {
+        return train(sc, dir, workers, site, policy, epochs, Map.of());
+    }
+
+    private static String train(JavaSparkContext sc, Path dir, int workers, String site, String policy, int epochs,
+                                Map<String, String> settings) {
         JavaRDD<DataSet> data = sc.parallelize(TrainingFixtures.blobs(LocalDeterminismTest.EXAMPLES, 7), 3);
-        TransactionalTrainingMaster tm = new TransactionalTrainingMaster.Builder(workers, 1).batchSizePerWorker(8)
+        TransactionalTrainingMaster.Builder b = new TransactionalTrainingMaster.Builder(workers, 1).batchSizePerWorker(8)
                 .averagingFrequency(2).rngSeed(99).checkpointDirectory(dir.toUri().toString())
                 .checkpointPolicy(policy).set("spark.txtrain.aggregation", site)
-                .set("spark.txtrain.round.stream", "false") // a job per round: its stages show the site
-                .build();
+                .set("spark.txtrain.round.stream", "false"); // a job per round: its stages show the site
+        settings.forEach(b::set);
+        TransactionalTrainingMaster tm = b.build();
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(sc, TrainingFixtures.network(16), tm);
         for (int e = 0; e < epochs; e++) {
             net.fit(data);
@@ -89,6 +102,18 @@ class AggregationSitesTest {
             String executors = train(sc, tmp.resolve("executors"), 2, "executors", "every-rounds:4", 2);
             assertStages(stages, 1, "executors: the averaging task");
             assertEquals(driver, executors, "averaged on the executors = averaged on the driver");
+            assertEquals(driver, train(sc, tmp.resolve("sliced"), 2, "executors", "every-rounds:4", 2, SLICED),
+                    "averaged in slices on the executors = averaged on the driver");
+            assertStages(stages, SLICES, "executors: a task per slice");
+            long direct = StateMemory.offHeapAllocations();
+            assertEquals(driver, train(sc, tmp.resolve("off-heap"), 2, "driver", "every-rounds:4", 2, OFF_HEAP),
+                    "states off the heap, averaged on the driver");
+            Map<String, String> both = new java.util.HashMap<>(OFF_HEAP);
+            both.putAll(SLICED);
+            assertEquals(driver, train(sc, tmp.resolve("off-heap-executors"), 2, "executors", "every-rounds:4", 2,
+                    both), "states off the heap, averaged in slices on the executors");
+            assertTrue(StateMemory.offHeapAllocations() > direct, "the driver kept states off its heap");
+            stages.clear();
 
             // a run logged with driver averaging and no checkpoint but the initial one ...
             Path logged = tmp.resolve("logged");
@@ -122,6 +147,13 @@ class AggregationSitesTest {
             assertEquals(reference, train(sc, tmp.resolve("lc-executors"), 4, "executors", "every-rounds:4", 1),
                     "executor averaging on local-cluster");
             assertStages(stages, 1, "executors: the averaging task");
+            Map<String, String> both = new java.util.HashMap<>(OFF_HEAP);
+            both.putAll(SLICED);
+            long direct = StateMemory.offHeapAllocations();
+            assertEquals(reference, train(sc, tmp.resolve("lc-sliced"), 4, "executors", "every-rounds:4", 1, both),
+                    "averaged in slices on the executors, the driver's states off its heap");
+            assertStages(stages, SLICES, "executors: a task per slice");
+            assertTrue(StateMemory.offHeapAllocations() > direct, "the driver kept states off its heap");
 
             AtomicInteger averagingStage = new AtomicInteger(-1);
             AtomicLong killed = new AtomicLong();
@@ -144,7 +176,7 @@ class AggregationSitesTest {
                     }
                 }
             });
-            assertEquals(reference, train(sc, tmp.resolve("lc-kill"), 4, "executors", "every-rounds:4", 1),
+            assertEquals(reference, train(sc, tmp.resolve("lc-kill"), 4, "executors", "every-rounds:4", 1, SLICED),
                     "an executor SIGKILLed when the averaging stage started changes nothing");
             assertTrue(killed.get() > 0, "an executor JVM was killed in round 4's averaging stage");
         } finally {
