@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.TaskContext;
@@ -74,6 +77,7 @@ final class ExecutorAggregation {
     }
 
     /** One slice of one worker's result, and the lengths of the worker's whole states (-1: none). */
+    @DefaultSerializer(JavaSerializer.class) // Kryo (spark.serializer) cannot build records
     record WorkerSlice(int paramsLength, int updaterLength, RoundResult part) implements Serializable {
     }
 
@@ -81,6 +85,7 @@ final class ExecutorAggregation {
      * The mean of slice {@code index}, and the lengths of the whole states it is part of (-1: none);
      * a failed {@code part} says why the round's results could not be combined.
      */
+    @DefaultSerializer(JavaSerializer.class)
     record MeanSlice(int index, int paramsLength, int updaterLength, RoundAggregate part) implements Serializable {
     }
 

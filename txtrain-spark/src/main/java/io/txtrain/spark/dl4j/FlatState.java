@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * large states in the driver); serialized, it is its type, length and bytes, copied in chunks so
  * that no second whole copy is made on either side.
  */
+@DefaultSerializer(JavaSerializer.class) // Kryo (spark.serializer) would skip the transient bytes
 public final class FlatState implements Serializable {
     private static final long serialVersionUID = 2L;
     private static final int CHUNK = 1 << 16;

@@ -12,6 +12,7 @@ import java.util.List;
  * @param workers every worker's result without its state, in partition order, including those without data
  * @param problem why the workers' results could not be combined (computed on an executor), else null
  */
+@com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class) // Kryo cannot build records
 record RoundAggregate(long round, FlatState params, FlatState updater, List<RoundResult> workers, long[] seeds,
                       long examples, int minibatches, double meanScore, long dataHash, String environment,
                       String problem) implements Serializable {

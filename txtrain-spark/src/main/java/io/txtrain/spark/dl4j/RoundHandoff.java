@@ -185,6 +185,7 @@ final class RoundHandoff implements AutoCloseable {
     }
 
     /** Names a result left with the driver by the task attempt that made it. */
+    @com.esotericsoftware.kryo.DefaultSerializer(com.esotericsoftware.kryo.serializers.JavaSerializer.class) // Kryo
     record Ticket(long taskAttempt, int index) implements Serializable {
     }
 
