@@ -19,9 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A flat parameter or updater-state vector as little-endian bytes (FLOAT or DOUBLE): the compact
  * form that crosses the network and goes into checkpoints. Immutable: nothing writes its bytes
- * after construction. Where its bytes live is {@link StateMemory}'s choice (off the Java heap for
- * large states in the driver); serialized, it is its type, length and bytes, copied in chunks so
- * that no second whole copy is made on either side.
+ * after construction. States the driver keeps may live off its Java heap ({@link StateMemory});
+ * serialized, a state is its type, length and bytes, written in chunks (no second whole copy) and
+ * read onto the heap.
  */
 @DefaultSerializer(JavaSerializer.class) // Kryo (spark.serializer) would skip the transient bytes
 public final class FlatState implements Serializable {
@@ -60,19 +60,19 @@ public final class FlatState implements Serializable {
         }
         ByteBuffer host = HostMemory.hostBytes(array);
         if (host != null) {
-            ByteBuffer copy = StateMemory.allocate(host.remaining());
+            ByteBuffer copy = StateMemory.heap(host.remaining());
             copy.put(host);
             return over(array.dataType(), copy);
         }
         INDArray flat = array.reshape(array.length());
         if (flat.dataType() == DataType.DOUBLE) {
             double[] v = flat.toDoubleVector();
-            ByteBuffer buf = StateMemory.allocate(v.length * 8);
+            ByteBuffer buf = StateMemory.heap(v.length * 8);
             buf.asDoubleBuffer().put(v);
             return over(DataType.DOUBLE, buf);
         }
         float[] v = flat.toFloatVector();
-        ByteBuffer buf = StateMemory.allocate(v.length * 4);
+        ByteBuffer buf = StateMemory.heap(v.length * 4);
         buf.asFloatBuffer().put(v);
         return over(DataType.FLOAT, buf);
     }
@@ -149,13 +149,23 @@ public final class FlatState implements Serializable {
         return sum.mean();
     }
 
-    /** The state {@link #encode()} wrote. */
+    /** These values where the driver keeps states ({@link StateMemory#kept}): this state, or a copy. */
+    FlatState keep() {
+        if (data.isDirect() || !StateMemory.keptOffHeap(sizeBytes())) {
+            return this;
+        }
+        ByteBuffer kept = StateMemory.kept(sizeBytes());
+        kept.put(view());
+        return over(dataType, kept);
+    }
+
+    /** The state {@link #encode()} wrote, as a state the driver keeps. */
     static FlatState decode(byte[] encoded) {
         if (encoded.length < 1) {
             throw new IllegalArgumentException("empty state blob");
         }
         DataType dt = encoded[0] == 2 ? DataType.DOUBLE : DataType.FLOAT;
-        ByteBuffer values = StateMemory.allocate(encoded.length - 1);
+        ByteBuffer values = StateMemory.kept(encoded.length - 1);
         values.put(encoded, 1, encoded.length - 1);
         return over(dt, values);
     }
@@ -201,17 +211,8 @@ public final class FlatState implements Serializable {
                 || size % (dataType == DataType.DOUBLE ? 8 : 4) != 0) {
             throw new InvalidObjectException("not a FlatState: " + dataType + ", " + size + " bytes");
         }
-        ByteBuffer values = StateMemory.allocate(size);
-        if (values.hasArray()) {
-            in.readFully(values.array(), values.arrayOffset(), size);
-        } else {
-            byte[] chunk = new byte[Math.min(CHUNK, size)];
-            while (values.hasRemaining()) {
-                int n = Math.min(chunk.length, values.remaining());
-                in.readFully(chunk, 0, n);
-                values.put(chunk, 0, n);
-            }
-        }
-        data = values.clear().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer values = StateMemory.heap(size);
+        in.readFully(values.array(), values.arrayOffset(), size);
+        data = values;
     }
 }

@@ -9,8 +9,8 @@ import scala.runtime.BoxedUnit;
 
 /**
  * Puts a round's mean together on the driver from the slices the averaging tasks return
- * ({@link ExecutorAggregation}), in any order, each copied into place as it arrives (where
- * {@link StateMemory} keeps states: off the driver's heap for large ones), so no whole serialized
+ * ({@link ExecutorAggregation}), in any order, each copied into place as it arrives (where the
+ * driver keeps states, {@link StateMemory#kept}: off its heap for large ones), so no whole serialized
  * copy of the mean is ever held. Spark's result handler: called once per finished task.
  */
 final class MeanAssembly extends AbstractFunction2<Object, ExecutorAggregation.MeanSlice, BoxedUnit> {
@@ -52,8 +52,8 @@ final class MeanAssembly extends AbstractFunction2<Object, ExecutorAggregation.M
             firstIndex = k;
             paramsLength = s.paramsLength();
             updaterLength = s.updaterLength();
-            params = StateMemory.allocate(paramsLength * width(part.params()));
-            updater = part.updater() == null ? null : StateMemory.allocate(updaterLength * width(part.updater()));
+            params = StateMemory.kept(paramsLength * width(part.params()));
+            updater = part.updater() == null ? null : StateMemory.kept(updaterLength * width(part.updater()));
         } else if (s.paramsLength() != paramsLength || s.updaterLength() != updaterLength
                 || part.examples() != first.examples() || part.dataHash() != first.dataHash()
                 || (part.updater() == null) != (updater == null)

@@ -9,12 +9,13 @@ import org.apache.spark.SparkEnv;
 import io.txtrain.core.config.TxtrainConfig;
 
 /**
- * Where a state's bytes are kept in this JVM. In a Spark driver, states are kept off the Java heap
- * (direct memory, counted against {@code -XX:MaxDirectMemorySize}) as
- * {@code spark.txtrain.driver.stateOffHeap} says: by default those of at least
- * {@link #AUTO_OFF_HEAP_FROM} bytes. The driver holds the committed state between rounds and
- * receives each round's mean, so its heap then no longer grows with them. Elsewhere (executors,
- * tools without Spark on their class path), on the heap, which executors' memory settings account for.
+ * Where a state's bytes live. States the driver keeps (the committed state, each round's mean, a
+ * restored checkpoint) are kept off its Java heap (direct memory, counted against
+ * {@code -XX:MaxDirectMemorySize}) as {@code spark.txtrain.driver.stateOffHeap} says: by default
+ * those of at least {@link #AUTO_OFF_HEAP_FROM} bytes; so the driver's heap no longer grows with
+ * them. States in flight (worker results, received slices) and everything outside a Spark driver
+ * (executors, tools without Spark on their class path) stay on the heap, which memory settings
+ * account for and which is freed promptly.
  */
 final class StateMemory {
     /** 16 MiB: below it, states are a small part of the driver's heap. */
@@ -41,13 +42,23 @@ final class StateMemory {
         };
     }
 
-    /** A little-endian buffer of {@code bytes} zero bytes, positioned at 0. */
-    static ByteBuffer allocate(int bytes) {
-        if (inDriver() && bytes > 0 && bytes >= offHeapFrom) {
+    /** A little-endian heap buffer of {@code bytes} zero bytes, positioned at 0: for a state in flight. */
+    static ByteBuffer heap(int bytes) {
+        return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A little-endian buffer of {@code bytes} zero bytes, positioned at 0, for a state the driver keeps. */
+    static ByteBuffer kept(int bytes) {
+        if (keptOffHeap(bytes)) {
             OFF_HEAP_ALLOCATIONS.incrementAndGet();
             return ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
         }
-        return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return heap(bytes);
+    }
+
+    /** Whether a kept state of {@code bytes} goes off the heap here. */
+    static boolean keptOffHeap(int bytes) {
+        return inDriver() && bytes > 0 && bytes >= offHeapFrom;
     }
 
     /** How many states this JVM has kept off the heap so far. */

@@ -45,7 +45,7 @@ final class StateSum {
             return first;
         }
         int k = count;
-        ByteBuffer out = StateMemory.allocate(first.sizeBytes());
+        ByteBuffer out = StateMemory.kept(first.sizeBytes()); // on the driver, the next committed state
         for (double s : sum) {
             if (first.dataType() == DataType.DOUBLE) {
                 out.putDouble(s / k);

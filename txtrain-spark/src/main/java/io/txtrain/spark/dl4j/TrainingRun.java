@@ -210,8 +210,8 @@ final class TrainingRun implements AutoCloseable {
                     cursor.round(), cursor.epoch() + 1, cursor.split() + 1, cursor.splitCount(),
                     plan.start().ref().path(), toReplay.size());
         } else {
-            params = model.params();
-            updater = model.updaterState();
+            params = model.params().keep();
+            updater = model.updaterState().keep();
             stateChecksum = null;
             cursor = TrainingCursor.initial(model.iterationCount());
             if (!toReplay.isEmpty()) {

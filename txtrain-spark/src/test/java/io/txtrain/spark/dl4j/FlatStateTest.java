@@ -24,9 +24,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import io.txtrain.spark.testing.SparkTestSupport;
 
 /**
- * A state kept off the Java heap (in a Spark driver, {@code spark.txtrain.driver.stateOffHeap})
- * holds, serializes, digests, averages and writes into a network exactly the bytes the same state
- * on the heap does; a serialized state with an impossible size is refused.
+ * A state the driver keeps off its Java heap ({@code spark.txtrain.driver.stateOffHeap}) holds,
+ * serializes, slices, digests, averages and writes into a network exactly the bytes the same state
+ * on the heap does; states in flight and received ones stay on the heap; a serialized state with an
+ * impossible size is refused.
  */
 class FlatStateTest {
     private static INDArray values(DataType type, int n, long seed) {
@@ -59,30 +60,35 @@ class FlatStateTest {
                 FlatState.of(values(DataType.FLOAT, 200_003, 2)), FlatState.of(values(DataType.DOUBLE, 70_001, 3)));
         for (FlatState s : heap) {
             assertFalse(s.view().isDirect());
+            assertTrue(s.keep() == s, "outside a driver a kept state stays where it is");
         }
         byte[] heapSerialized = serialize(heap.get(0));
         FlatState heapMean = FlatState.mean(heap.subList(0, 2));
         JavaSparkContext sc = SparkTestSupport.local(1, 1, "flat-state");
         try {
             StateMemory.configure("always");
-            List<FlatState> off = List.of(FlatState.of(values(DataType.FLOAT, 200_003, 1)),
-                    FlatState.of(values(DataType.FLOAT, 200_003, 2)), FlatState.of(values(DataType.DOUBLE, 70_001, 3)));
+            List<FlatState> off = heap.stream().map(FlatState::keep).toList();
             for (int i = 0; i < off.size(); i++) {
                 FlatState h = heap.get(i);
                 FlatState o = off.get(i);
                 assertTrue(o.view().isDirect(), "kept off the heap in the driver");
+                assertFalse(FlatState.of(h.toArray()).view().isDirect(), "a state in flight stays on the heap");
                 assertArrayEquals(h.bytes(), o.bytes());
                 assertArrayEquals(h.encode(), o.encode());
                 assertArrayEquals(StateDigest.of(h, h), StateDigest.of(o, o));
                 assertArrayEquals(StateDigest.of(h.encode()), StateDigest.of(o.encode()));
                 assertArrayEquals(StateDigest.of(h.bytes()), StateDigest.of(o));
                 FlatState back = (FlatState) deserialize(serialize(o));
-                assertTrue(back.view().isDirect(), "received off the heap");
+                assertFalse(back.view().isDirect(), "received onto the heap");
                 assertEquals(h.dataType(), back.dataType());
                 assertArrayEquals(h.bytes(), back.bytes());
                 FlatState decoded = FlatState.decode(o.encode());
-                assertTrue(decoded.view().isDirect());
+                assertTrue(decoded.view().isDirect(), "a restored state is kept");
                 assertArrayEquals(h.bytes(), decoded.bytes());
+                FlatState slice = o.slice(7, 1007);
+                assertArrayEquals(heap.get(i).slice(7, 1007).bytes(), slice.bytes());
+                assertArrayEquals(java.util.Arrays.copyOfRange(h.bytes(), 7 * (h.sizeBytes() / h.length()),
+                        1007 * (h.sizeBytes() / h.length())), ((FlatState) deserialize(serialize(slice))).bytes());
                 INDArray into = Nd4j.create(h.dataType(), 1, h.length());
                 assertTrue(o.copyInto(into));
                 assertArrayEquals(h.bytes(), FlatState.of(into).bytes());
@@ -90,12 +96,11 @@ class FlatStateTest {
             }
             assertArrayEquals(heapSerialized, serialize(off.get(0)), "the same serialized form from either memory");
             FlatState offMean = FlatState.mean(off.subList(0, 2));
-            assertTrue(offMean.view().isDirect());
+            assertTrue(offMean.view().isDirect(), "a mean made in the driver is kept");
             assertArrayEquals(heapMean.bytes(), offMean.bytes(), "the same mean, bit for bit");
             StateMemory.configure("never");
-            FlatState onHeapAgain = (FlatState) deserialize(serialize(off.get(0)));
-            assertFalse(onHeapAgain.view().isDirect(), "never: on the heap");
-            assertArrayEquals(heap.get(0).bytes(), onHeapAgain.bytes());
+            assertFalse(heap.get(0).keep().view().isDirect(), "never: on the heap");
+            assertFalse(FlatState.decode(off.get(0).encode()).view().isDirect(), "never: on the heap");
         } finally {
             StateMemory.configure("auto");
             sc.stop();
