@@ -45,18 +45,31 @@ final class CheckpointFile {
             throws IOException {
         List<Manifest.Entry> entries = new ArrayList<>();
         long at = 0;
+        byte[] chunk = null;
         for (String name : snap.names()) {
-            byte[] b = snap.blob(name);
             CRC32C crc = new CRC32C();
-            // straight from the snapshot's array; the chunks bound the temporary direct buffer the
-            // JDK uses for a heap array on a FileChannel
-            for (int off = 0; off < b.length; off += WRITE_CHUNK) {
-                int n = Math.min(WRITE_CHUNK, b.length - off);
-                crc.update(b, off, n);
-                out.write(b, off, n);
+            long length = 0;
+            for (ByteBuffer b : snap.blob(name)) {
+                // straight from a heap array, else through one chunk; the chunks also bound the
+                // temporary direct buffer the JDK uses for a heap array on a FileChannel
+                while (b.hasRemaining()) {
+                    int n = Math.min(WRITE_CHUNK, b.remaining());
+                    if (b.hasArray()) {
+                        int off = b.arrayOffset() + b.position();
+                        crc.update(b.array(), off, n);
+                        out.write(b.array(), off, n);
+                        b.position(b.position() + n);
+                    } else {
+                        chunk = chunk != null ? chunk : new byte[WRITE_CHUNK];
+                        b.get(chunk, 0, n);
+                        crc.update(chunk, 0, n);
+                        out.write(chunk, 0, n);
+                    }
+                    length += n;
+                }
             }
-            entries.add(new Manifest.Entry(name, b.length, (int) crc.getValue()));
-            at += b.length;
+            entries.add(new Manifest.Entry(name, length, (int) crc.getValue()));
+            at += length;
         }
         Manifest m = new Manifest(snap.round(), writerEpoch, createdMillis, snap.stateChecksum(), entries);
         out.write(FrameCodec.encode(RecordType.MANIFEST, m.encode()));

@@ -67,6 +67,13 @@ public final class OpenRun implements AutoCloseable {
         return checkpoints.snapshot(round, stateChecksum, blobs);
     }
 
+    /** Snapshot of bytes that never change, without a copy; see {@link CheckpointSnapshot#ofImmutable}. */
+    public CheckpointSnapshot snapshotOfImmutable(long round, byte[] stateChecksum,
+                                                  Map<String, java.util.List<java.nio.ByteBuffer>> blobs) {
+        requireCommitted(round);
+        return CheckpointSnapshot.ofImmutable(round, stateChecksum, blobs);
+    }
+
     /** Snapshot of arrays made for it alone, without a copy; see {@link CheckpointSnapshot#handOver}. */
     public CheckpointSnapshot handOver(long round, byte[] stateChecksum, Map<String, byte[]> blobs) {
         requireCommitted(round);

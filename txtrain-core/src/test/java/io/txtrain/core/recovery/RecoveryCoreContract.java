@@ -197,6 +197,25 @@ abstract class RecoveryCoreContract {
     }
 
     /**
+     * A snapshot of views of bytes that never change (the trainer's immutable states), on and off
+     * the heap, a direct buffer larger than a write chunk among them, publishes and loads as those bytes.
+     */
+    @Test
+    void aCheckpointOfViewsOnAndOffTheHeapLoadsAsItsBytes() throws Exception {
+        URI dir = fs().newDir("views");
+        try (OpenRun run = open(dir)) {
+            assertTrue(checkpoint(run, 0));
+            commit(run, 1, 3);
+            Map<String, List<java.nio.ByteBuffer>> views = new java.util.TreeMap<>();
+            Rounds.state(3, (5 << 20) + 3).forEach((name, b) -> views.put(name, List.of(
+                    java.nio.ByteBuffer.wrap(b, 0, 1),
+                    java.nio.ByteBuffer.allocateDirect(b.length - 1).put(b, 1, b.length - 1).flip())));
+            assertTrue(run.checkpoints().persistNow(run.snapshotOfImmutable(3, checksum(3), views)));
+            assertState(store(dir).load(listener.outcome(3).ref()), 3);
+        }
+    }
+
+    /**
      * A checkpoint directory of an earlier writer (blob files and a MANIFEST file) is still
      * verified, trusted and loaded; a writer resumes from it, publishes one-file checkpoints next to
      * it, and retention deletes it like any other.

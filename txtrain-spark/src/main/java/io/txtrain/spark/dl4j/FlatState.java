@@ -178,6 +178,15 @@ public final class FlatState implements Serializable {
         return out;
     }
 
+    /**
+     * {@link #encode()}'s bytes without making them: the type byte, then a view of these values
+     * (array-backed where they are on the heap, so they can be written without a copy). The caller
+     * never writes them.
+     */
+    java.util.List<ByteBuffer> encodedViews() {
+        return java.util.List.of(ByteBuffer.wrap(new byte[] {typeByte()}), data.duplicate());
+    }
+
     /** Adds {@link #encode()}'s bytes to {@code digest} without making them. */
     void digestEncoded(MessageDigest digest) {
         digest.update(typeByte());

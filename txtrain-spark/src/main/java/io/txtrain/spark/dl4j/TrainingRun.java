@@ -565,16 +565,18 @@ final class TrainingRun implements AutoCloseable {
     /** The checkpoint of the committed state: one copy of it, taken on this thread. */
     private CheckpointSnapshot snapshot() {
         byte[] digest = stateChecksum != null ? stateChecksum : StateDigest.of(params, updater);
-        return run.handOver(cursor.round(), digest, blobs(params, updater, cursor, configJson.value()));
+        return run.snapshotOfImmutable(cursor.round(), digest, blobs(params, updater, cursor, configJson.value()));
     }
 
     /** Fresh arrays holding a checkpoint's blobs. */
-    static Map<String, byte[]> blobs(FlatState params, FlatState updater, TrainingCursor cursor, String configJson) {
-        Map<String, byte[]> blobs = new HashMap<>();
-        blobs.put(BLOB_PARAMS, params.encode());
-        blobs.put(BLOB_UPDATER, updater.encode());
-        blobs.put(BLOB_CURSOR, cursor.encode());
-        blobs.put(BLOB_CONFIG, configJson.getBytes(StandardCharsets.UTF_8));
+    /** A checkpoint's blobs: the states' own (immutable) bytes, not copies. */
+    static Map<String, List<java.nio.ByteBuffer>> blobs(FlatState params, FlatState updater, TrainingCursor cursor,
+                                                        String configJson) {
+        Map<String, List<java.nio.ByteBuffer>> blobs = new HashMap<>();
+        blobs.put(BLOB_PARAMS, params.encodedViews());
+        blobs.put(BLOB_UPDATER, updater.encodedViews());
+        blobs.put(BLOB_CURSOR, List.of(java.nio.ByteBuffer.wrap(cursor.encode())));
+        blobs.put(BLOB_CONFIG, List.of(java.nio.ByteBuffer.wrap(configJson.getBytes(StandardCharsets.UTF_8))));
         return blobs;
     }
 

@@ -102,7 +102,7 @@ public final class CheckpointStallBenchmark {
                     TrainingCursor cursor = new TrainingCursor(round, 0, (int) round - 1, 1000, (int) round);
                     long t0 = System.nanoTime();
                     if (op == 0) { // asynchronous: the stall is the snapshot
-                        run.checkpoints().persistAsync(run.handOver(round, checksum,
+                        run.checkpoints().persistAsync(run.snapshotOfImmutable(round, checksum,
                                 TrainingRun.blobs(params, updater, cursor, "{}")));
                         long stall = System.nanoTime() - t0;
                         run.checkpoints().awaitIdle(1, TimeUnit.HOURS);
@@ -111,7 +111,7 @@ public final class CheckpointStallBenchmark {
                             persist.add(listener.lastNanos());
                         }
                     } else if (op == 1) { // synchronous: snapshot and persist before training goes on
-                        run.checkpoints().persistNow(run.handOver(round, checksum,
+                        run.checkpoints().persistNow(run.snapshotOfImmutable(round, checksum,
                                 TrainingRun.blobs(params, updater, cursor, "{}")));
                         if (i >= 0) {
                             sync.add(System.nanoTime() - t0);
