@@ -3,6 +3,7 @@ package io.txtrain.spark.dl4j;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -562,21 +563,20 @@ final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** The checkpoint of the committed state: one copy of it, taken on this thread. */
+    /** The checkpoint of the committed state: views of its (immutable) bytes, taken on this thread. */
     private CheckpointSnapshot snapshot() {
         byte[] digest = stateChecksum != null ? stateChecksum : StateDigest.of(params, updater);
         return run.snapshotOfImmutable(cursor.round(), digest, blobs(params, updater, cursor, configJson.value()));
     }
 
-    /** Fresh arrays holding a checkpoint's blobs. */
     /** A checkpoint's blobs: the states' own (immutable) bytes, not copies. */
-    static Map<String, List<java.nio.ByteBuffer>> blobs(FlatState params, FlatState updater, TrainingCursor cursor,
-                                                        String configJson) {
-        Map<String, List<java.nio.ByteBuffer>> blobs = new HashMap<>();
+    static Map<String, List<ByteBuffer>> blobs(FlatState params, FlatState updater, TrainingCursor cursor,
+                                               String configJson) {
+        Map<String, List<ByteBuffer>> blobs = new HashMap<>();
         blobs.put(BLOB_PARAMS, params.encodedViews());
         blobs.put(BLOB_UPDATER, updater.encodedViews());
-        blobs.put(BLOB_CURSOR, List.of(java.nio.ByteBuffer.wrap(cursor.encode())));
-        blobs.put(BLOB_CONFIG, List.of(java.nio.ByteBuffer.wrap(configJson.getBytes(StandardCharsets.UTF_8))));
+        blobs.put(BLOB_CURSOR, List.of(ByteBuffer.wrap(cursor.encode())));
+        blobs.put(BLOB_CONFIG, List.of(ByteBuffer.wrap(configJson.getBytes(StandardCharsets.UTF_8))));
         return blobs;
     }
 
