@@ -116,11 +116,11 @@ public final class TxtrainConfig {
             .bytesAtLeast(1, 8L << 20, "8m");
     public static final ConfigEntry<String> DRIVER_STATE_OFF_HEAP = conf(PREFIX + "driver.stateOffHeap")
             .section(ROUNDS_SECTION)
-            .doc("Whether the driver keeps the model state it holds between rounds and receives each round (the"
-                    + " committed parameters and updater state, the round's mean) off its Java heap, in direct"
-                    + " memory (bounded by -XX:MaxDirectMemorySize, by default the maximum heap; on YARN and"
-                    + " Kubernetes count it in spark.driver.memoryOverhead): auto = states of at least 16 MiB;"
-                    + " always; never. The same bits either way.")
+            .doc("Whether the driver keeps the model states it holds on to (the committed parameters and updater"
+                    + " state, each round's mean, a restored checkpoint) off its Java heap, in direct memory"
+                    + " (bounded by -XX:MaxDirectMemorySize, by default the maximum heap; on YARN and Kubernetes"
+                    + " count it in spark.driver.memoryOverhead): auto = states of at least 16 MiB; always; never."
+                    + " Worker results stay on the heap. The same bits either way.")
             .string("auto | always | never", s -> s.equalsIgnoreCase("auto") || s.equalsIgnoreCase("always")
                     || s.equalsIgnoreCase("never"), "auto", "auto");
     public static final ConfigEntry<Boolean> ROUND_STREAM = conf(PREFIX + "round.stream").section(ROUNDS_SECTION)
