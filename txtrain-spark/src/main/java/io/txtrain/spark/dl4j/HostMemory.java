@@ -19,17 +19,6 @@ final class HostMemory {
     private HostMemory() {
     }
 
-    /** The array's elements as little-endian bytes, or null if it is not a whole FLOAT or DOUBLE buffer. */
-    static byte[] read(INDArray a) {
-        ByteBuffer host = hostBytes(a);
-        if (host == null) {
-            return null;
-        }
-        byte[] out = new byte[host.remaining()];
-        host.get(out);
-        return out;
-    }
-
     /**
      * The array's elements in its host memory (not a copy), little-endian, from position 0 to their
      * end; null if it is not a whole FLOAT or DOUBLE buffer on the CPU backend.

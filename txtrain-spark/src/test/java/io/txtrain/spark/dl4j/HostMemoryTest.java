@@ -48,9 +48,9 @@ class HostMemoryTest {
         for (INDArray a : arrays) {
             assertArrayEquals(reference(a), FlatState.of(a).bytes(), a.shapeInfoToString());
         }
-        assertNotNull(HostMemory.read(arrays.get(0)), "a whole row vector is read by bulk copy");
-        assertNull(HostMemory.read(arrays.get(3)), "a view is left to ND4J");
-        assertNull(HostMemory.read(arrays.get(2)), "an f-order matrix is left to ND4J");
+        assertNotNull(HostMemory.hostBytes(arrays.get(0)), "a whole row vector is read by bulk copy");
+        assertNull(HostMemory.hostBytes(arrays.get(3)), "a view is left to ND4J");
+        assertNull(HostMemory.hostBytes(arrays.get(2)), "an f-order matrix is left to ND4J");
     }
 
     @Test
