@@ -94,7 +94,12 @@ public final class FlatState implements Serializable {
     }
 
     public int length() {
-        return data.capacity() / (dataType == DataType.DOUBLE ? 8 : 4);
+        return data.capacity() / width();
+    }
+
+    /** Bytes per element: 8 for DOUBLE, 4 for FLOAT. */
+    int width() {
+        return dataType == DataType.DOUBLE ? 8 : 4;
     }
 
     public boolean isEmpty() {
@@ -112,9 +117,8 @@ public final class FlatState implements Serializable {
 
     /** Elements {@code [from, to)} (a view: the bytes are shared, not copied). */
     FlatState slice(int from, int to) {
-        int width = dataType == DataType.DOUBLE ? 8 : 4;
         ByteBuffer d = data.duplicate();
-        d.position(from * width).limit(to * width);
+        d.position(from * width()).limit(to * width());
         return new FlatState(dataType, d.slice());
     }
 
@@ -217,7 +221,7 @@ public final class FlatState implements Serializable {
         in.defaultReadObject();
         int size = in.readInt();
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE || size < 0
-                || size % (dataType == DataType.DOUBLE ? 8 : 4) != 0) {
+                || size % width() != 0) {
             throw new InvalidObjectException("not a FlatState: " + dataType + ", " + size + " bytes");
         }
         ByteBuffer values = StateMemory.heap(size);

@@ -2,8 +2,6 @@ package io.txtrain.spark.dl4j;
 
 import java.nio.ByteBuffer;
 
-import org.nd4j.linalg.api.buffer.DataType;
-
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
@@ -52,8 +50,8 @@ final class MeanAssembly extends AbstractFunction2<Object, ExecutorAggregation.M
             firstIndex = k;
             paramsLength = s.paramsLength();
             updaterLength = s.updaterLength();
-            params = StateMemory.kept(paramsLength * width(part.params()));
-            updater = part.updater() == null ? null : StateMemory.kept(updaterLength * width(part.updater()));
+            params = StateMemory.kept(paramsLength * part.params().width());
+            updater = part.updater() == null ? null : StateMemory.kept(updaterLength * part.updater().width());
         } else if (s.paramsLength() != paramsLength || s.updaterLength() != updaterLength
                 || part.examples() != first.examples() || part.dataHash() != first.dataHash()
                 || (part.updater() == null) != (updater == null)
@@ -74,7 +72,7 @@ final class MeanAssembly extends AbstractFunction2<Object, ExecutorAggregation.M
 
     /** Copies slice {@code k} of a vector of {@code length} elements into {@code into}; false if its size is wrong. */
     private boolean place(ByteBuffer into, FlatState slice, int length, int k) {
-        int width = width(slice);
+        int width = slice.width();
         int start = ExecutorAggregation.sliceStart(length, k, slices);
         int end = ExecutorAggregation.sliceStart(length, k + 1, slices);
         if (slice.sizeBytes() != (end - start) * width || into.capacity() != length * width) {
@@ -82,10 +80,6 @@ final class MeanAssembly extends AbstractFunction2<Object, ExecutorAggregation.M
         }
         into.duplicate().position(start * width).put(slice.view());
         return true;
-    }
-
-    private static int width(FlatState s) {
-        return s.dataType() == DataType.DOUBLE ? 8 : 4;
     }
 
     /**
