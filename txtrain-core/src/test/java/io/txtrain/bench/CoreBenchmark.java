@@ -57,7 +57,11 @@ import io.txtrain.core.recovery.RecoveryDirectory;
  * network of that many float parameters, about 12 bytes each), {@code repeats} (7), {@code recordBytes} (1024),
  * {@code load} ({@code false}; {@code true} also times recovery's load of the newest checkpoint against
  * a plain read of the same bytes), {@code hdfsCloseRetryMs} (the HDFS client's first wait when {@code close()} finds that the
- * DataNode has not yet reported the last block; Hadoop's default is 400 ms).
+ * DataNode has not yet reported the last block; Hadoop's default is 400 ms), {@code offHeap}
+ * ({@code false}; {@code true}: the state lies in direct buffers and is checkpointed as views, as a
+ * driver keeps states of 16 MiB and more; the plain writes take the same buffers), {@code warmupPersists}
+ * (0; that many checkpoints of 1 KB, each after a commit, before the timed rounds, so that the
+ * publish's code runs compiled, as in a driver that has trained a while).
  */
 public final class CoreBenchmark {
     /** First wait of an HDFS client whose close() found the last block not yet reported (default 400). */
@@ -81,6 +85,13 @@ public final class CoreBenchmark {
     private final List<String> loadRows = new ArrayList<>();
     /** Also time recovery's load of a checkpoint against a plain read of the same bytes. */
     private boolean load;
+    /** The state in direct buffers, checkpointed as views (as a driver keeps states of 16 MiB and more). */
+    private boolean offHeap;
+    /**
+     * Checkpoints of one 1 KB blob, each after a commit, before the timed rounds: the code paths of
+     * a publish as warm as in a driver that has run a while (default 0: from a fresh JVM).
+     */
+    private int warmupPersists;
 
     public static void main(String[] args) throws Exception {
         CoreBenchmark b = new CoreBenchmark();
@@ -107,6 +118,8 @@ public final class CoreBenchmark {
                 case "recordBytes" -> recordBytes = Integer.parseInt(v);
                 case "hdfsCloseRetryMs" -> hdfsCloseRetryMs = v;
                 case "load" -> load = Boolean.parseBoolean(v);
+                case "offHeap" -> offHeap = Boolean.parseBoolean(v);
+                case "warmupPersists" -> warmupPersists = Integer.parseInt(v);
                 case "sizesMb" -> sizesMb = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
                         .map(Integer::valueOf).toList();
                 case "params" -> params = Arrays.stream(v.split(",")).filter(x -> !x.isEmpty())
@@ -125,8 +138,9 @@ public final class CoreBenchmark {
 
     private void run() throws Exception {
         Path root = Files.createTempDirectory(base, "txtrain-bench-");
-        out.printf(Locale.ROOT, "txtrain core benchmark: %d commits (+%d warm-up), persists of %s MB x %d repeats, "
-                        + "in %s; java %s, %d processors, max heap %d MB%n", commits, warmup, sizesMb, repeats, root,
+        out.printf(Locale.ROOT, "txtrain core benchmark: %d commits (+%d warm-up), persists of %s MB x %d repeats "
+                        + "(+%d warm-up checkpoints of 1 KB, state %s), in %s; java %s, %d processors, max heap %d MB%n",
+                commits, warmup, sizesMb, repeats, warmupPersists, offHeap ? "off the heap" : "on the heap", root,
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         for (String fsName : fileSystems) {
@@ -328,8 +342,15 @@ public final class CoreBenchmark {
 
     private void persist(String fsLabel, URI dir, Configuration conf, String label, Map<String, byte[]> blobs)
             throws IOException {
-        List<byte[]> state = new java.util.TreeMap<>(blobs).values().stream().toList();
-        long total = state.stream().mapToLong(b -> b.length).sum();
+        // the state both sides write: the arrays, or (offHeap) direct copies of them made once
+        Map<String, List<ByteBuffer>> views = new java.util.TreeMap<>();
+        blobs.forEach((name, bytes) -> views.put(name, List.of(offHeap
+                ? ByteBuffer.allocateDirect(bytes.length).put(bytes).flip() : ByteBuffer.wrap(bytes))));
+        List<ByteBuffer> state = views.values().stream().map(v -> v.get(0)).toList();
+        long total = state.stream().mapToLong(ByteBuffer::remaining).sum();
+        if (offHeap) {
+            label += " off-heap";
+        }
         byte[] checksum = new byte[32];
         PersistTimer listener = new PersistTimer();
         FileSystem fs = FileSystem.get(dir, conf);
@@ -341,6 +362,13 @@ public final class CoreBenchmark {
         try (OpenRun run = RecoveryDirectory.open(dir, conf, CoreSettings.DEFAULTS, Map.of("run", "bench"),
                 "core-benchmark", listener)) {
             String padding = padding(recordBytes, checksum);
+            for (int w = 0; w < warmupPersists; w++) {
+                long r = run.nextRound();
+                run.commit(record(r, checksum, padding));
+                if (!run.checkpoints().persistNow(run.snapshot(r, checksum, Map.of("warm-up", new byte[1024])))) {
+                    throw new IOException("warm-up persist failed");
+                }
+            }
             for (int i = -1; i < repeats; i++) { // i = -1: warm-up round, not counted
                 long[] took = new long[3];
                 for (int k = 0; k < 3; k++) {
@@ -362,7 +390,8 @@ public final class CoreBenchmark {
                         long r = run.nextRound();
                         run.commit(record(r, checksum, padding));
                         long s0 = System.nanoTime();
-                        CheckpointSnapshot snap = run.snapshot(r, checksum, blobs);
+                        CheckpointSnapshot snap = offHeap ? run.snapshotOfImmutable(r, checksum, views)
+                                : run.snapshot(r, checksum, blobs);
                         long s = System.nanoTime() - s0;
                         System.gc(); // as for the plain write: start the timed persist with no garbage
                         if (!run.checkpoints().persistNow(snap)) {
@@ -411,7 +440,7 @@ public final class CoreBenchmark {
      * array) against reading the same bytes from the newest plain file into arrays of the blobs'
      * sizes, alternating, {@code repeats} times each; both from the page cache, as just written.
      */
-    private void load(String fsLabel, String label, FileSystem fs, URI dir, List<byte[]> state) throws IOException {
+    private void load(String fsLabel, String label, FileSystem fs, URI dir, List<ByteBuffer> state) throws IOException {
         io.txtrain.core.fs.DurableFs dfs = io.txtrain.core.fs.DurableFs.of(fs);
         io.txtrain.core.checkpoint.CheckpointStore store = new io.txtrain.core.checkpoint.CheckpointStore(dfs,
                 new io.txtrain.core.fs.DirLayout(fs.makeQualified(new org.apache.hadoop.fs.Path(dir))));
@@ -426,10 +455,10 @@ public final class CoreBenchmark {
                 if ((k == 0) == ((i & 1) == 0)) {
                     try (var in = fs.open(plainFile)) {
                         long at = 0;
-                        for (byte[] b : state) {
-                            byte[] into = new byte[b.length];
+                        for (ByteBuffer b : state) {
+                            byte[] into = new byte[b.remaining()];
                             in.readFully(at, into);
-                            at += b.length;
+                            at += into.length;
                         }
                     }
                     if (i >= 0) {
@@ -450,7 +479,7 @@ public final class CoreBenchmark {
     }
 
     /** As {@link #plainLocal}, to a temporary name, then renamed and the directory synced. */
-    private static long renamedLocal(Path p, List<byte[]> arrays) throws IOException {
+    private static long renamedLocal(Path p, List<ByteBuffer> arrays) throws IOException {
         long t0 = System.nanoTime();
         Path tmp = p.resolveSibling("_tmp-" + p.getFileName());
         plainLocal(tmp, arrays);
@@ -462,7 +491,7 @@ public final class CoreBenchmark {
     }
 
     /** As {@link #plainHadoop}, to a temporary name, then renamed. */
-    private static long renamedHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, List<byte[]> arrays)
+    private static long renamedHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, List<ByteBuffer> arrays)
             throws IOException {
         long t0 = System.nanoTime();
         org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(p.getParent(), "_tmp-" + p.getName());
@@ -478,13 +507,14 @@ public final class CoreBenchmark {
      * 4 MB slices, as txtrain writes: a whole heap array handed to a FileChannel is first copied
      * into a temporary direct buffer of its full size, which made this baseline up to 3x slower for
      * 200-600 MB states (before this, the 200 MB rows of earlier runs were measured against it).
+     * Direct buffers go to the channel as they are.
      */
-    private static long plainLocal(Path p, List<byte[]> arrays) throws IOException {
+    private static long plainLocal(Path p, List<ByteBuffer> arrays) throws IOException {
         long t0 = System.nanoTime();
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (byte[] bytes : arrays) {
-                for (int off = 0; off < bytes.length; off += SLICE) {
-                    ByteBuffer b = ByteBuffer.wrap(bytes, off, Math.min(SLICE, bytes.length - off));
+            for (ByteBuffer bytes : arrays) {
+                for (int off = 0; off < bytes.remaining(); off += SLICE) {
+                    ByteBuffer b = bytes.slice(off, Math.min(SLICE, bytes.remaining() - off));
                     while (b.hasRemaining()) {
                         ch.write(b);
                     }
@@ -495,13 +525,26 @@ public final class CoreBenchmark {
         return System.nanoTime() - t0;
     }
 
-    /** The same bytes to one new file: create, write, one hsync, close. */
-    private static long plainHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, List<byte[]> arrays)
+    /**
+     * The same bytes to one new file: create, write, one hsync, close. The stream takes arrays only,
+     * so a direct buffer's bytes go through one 4 MB array.
+     */
+    private static long plainHadoop(FileSystem fs, org.apache.hadoop.fs.Path p, List<ByteBuffer> arrays)
             throws IOException {
         long t0 = System.nanoTime();
         try (FSDataOutputStream o = fs.create(p, false)) {
-            for (byte[] bytes : arrays) {
-                o.write(bytes);
+            byte[] chunk = null;
+            for (ByteBuffer bytes : arrays) {
+                if (bytes.hasArray()) {
+                    o.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+                    continue;
+                }
+                chunk = chunk != null ? chunk : new byte[SLICE];
+                for (ByteBuffer b = bytes.duplicate(); b.hasRemaining(); ) {
+                    int n = Math.min(SLICE, b.remaining());
+                    b.get(chunk, 0, n);
+                    o.write(chunk, 0, n);
+                }
             }
             o.hsync();
         }

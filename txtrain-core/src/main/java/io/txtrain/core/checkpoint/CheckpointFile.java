@@ -45,26 +45,18 @@ final class CheckpointFile {
             throws IOException {
         List<Manifest.Entry> entries = new ArrayList<>();
         long at = 0;
-        byte[] chunk = null;
         for (String name : snap.names()) {
             CRC32C crc = new CRC32C();
             long length = 0;
             for (ByteBuffer b : snap.blob(name)) {
-                // straight from a heap array, else through one chunk; the chunks also bound the
-                // temporary direct buffer the JDK uses for a heap array on a FileChannel
+                // in slices: each is checksummed and written while it is in the CPU's cache, and a
+                // heap array's temporary direct buffer (the JDK's, on a FileChannel) stays bounded
                 while (b.hasRemaining()) {
                     int n = Math.min(WRITE_CHUNK, b.remaining());
-                    if (b.hasArray()) {
-                        int off = b.arrayOffset() + b.position();
-                        crc.update(b.array(), off, n);
-                        out.write(b.array(), off, n);
-                        b.position(b.position() + n);
-                    } else {
-                        chunk = chunk != null ? chunk : new byte[WRITE_CHUNK];
-                        b.get(chunk, 0, n);
-                        crc.update(chunk, 0, n);
-                        out.write(chunk, 0, n);
-                    }
+                    ByteBuffer slice = b.slice(b.position(), n);
+                    crc.update(slice);
+                    out.write(slice.rewind());
+                    b.position(b.position() + n);
                     length += n;
                 }
             }

@@ -414,6 +414,13 @@ public final class DurableFs {
         }
 
         @Override
+        public void write(ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) {
+                pos += ch.write(b);
+            }
+        }
+
+        @Override
         public void sync() throws IOException {
             ch.force(false);
         }
@@ -436,8 +443,11 @@ public final class DurableFs {
      * "Self-suppression not permitted". The error already thrown is therefore not thrown again.
      */
     private static final class HadoopOutput implements DurableOutput {
+        /** Largest copy of a direct buffer's bytes on the heap: the stream takes arrays only. */
+        private static final int CHUNK = 4 << 20;
         private final FSDataOutputStream out;
         private IOException thrown;
+        private byte[] chunk;
 
         HadoopOutput(FSDataOutputStream out) {
             this.out = out;
@@ -450,6 +460,23 @@ public final class DurableFs {
             } catch (IOException e) {
                 thrown = e;
                 throw e;
+            }
+        }
+
+        @Override
+        public void write(ByteBuffer b) throws IOException {
+            if (b.hasArray()) {
+                write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+                b.position(b.limit());
+                return;
+            }
+            while (b.hasRemaining()) {
+                int n = Math.min(CHUNK, b.remaining());
+                if (chunk == null || chunk.length < n) {
+                    chunk = new byte[n];
+                }
+                b.get(chunk, 0, n);
+                write(chunk, 0, n);
             }
         }
 

@@ -198,7 +198,8 @@ abstract class RecoveryCoreContract {
 
     /**
      * A snapshot of views of bytes that never change (the trainer's immutable states), on and off
-     * the heap, a direct buffer larger than a write chunk among them, publishes and loads as those bytes.
+     * the heap, each larger than a write chunk (4 MiB) and starting inside its array or buffer,
+     * publishes and loads as those bytes.
      */
     @Test
     void aCheckpointOfViewsOnAndOffTheHeapLoadsAsItsBytes() throws Exception {
@@ -207,9 +208,14 @@ abstract class RecoveryCoreContract {
             assertTrue(checkpoint(run, 0));
             commit(run, 1, 3);
             Map<String, List<java.nio.ByteBuffer>> views = new java.util.TreeMap<>();
-            Rounds.state(3, (5 << 20) + 3).forEach((name, b) -> views.put(name, List.of(
-                    java.nio.ByteBuffer.wrap(b, 0, 1),
-                    java.nio.ByteBuffer.allocateDirect(b.length - 1).put(b, 1, b.length - 1).flip())));
+            Rounds.state(3, (9 << 20) + 3).forEach((name, b) -> {
+                int onHeap = b.length / 2; // of the 9 MiB blob, 4.5 MiB on and 4.5 MiB off the heap
+                byte[] padded = new byte[onHeap + 3];
+                System.arraycopy(b, 0, padded, 3, onHeap);
+                java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(b.length - onHeap + 7).position(7);
+                direct.put(b, onHeap, b.length - onHeap).position(7);
+                views.put(name, List.of(java.nio.ByteBuffer.wrap(padded, 3, onHeap), direct));
+            });
             assertTrue(run.checkpoints().persistNow(run.snapshotOfImmutable(3, checksum(3), views)));
             assertState(store(dir).load(listener.outcome(3).ref()), 3);
         }
