@@ -18,6 +18,9 @@ run whole-process-local   bench/whole-process.sh "$DATA" 'local[2]' 3 export
 run round-profile-cluster bench/round-profile.sh "$DATA" 12000 'local-cluster[2,1,2560]' 2 32 5 direct-cached 3
 run aggregation           bench/aggregation-benchmark.sh 256,2560,25600 2,4,8 1 3 driver,executors,patm
 run core                  bench/core-benchmark.sh
+# checkpoint persist as a driver writes it: 1M on the heap, 10M and 50M off it, warm code
+run persist-heap          bench/core-benchmark.sh --fs=file,hdfs --commits=0 --sizesMb= --params=1M --repeats=9 --warmupPersists=2000
+run persist-offheap       bench/core-benchmark.sh --fs=file,hdfs --commits=0 --sizesMb= --params=10M,50M --repeats=9 --offHeap=true --warmupPersists=2000
 run checkpoint-stall      bench/checkpoint-stall.sh both 1,10,50 5
 run recovery-1m           bench/recovery-benchmark.sh 62500 3 1
 run recovery-10m          bench/recovery-benchmark.sh 625000 3 1
