@@ -407,10 +407,7 @@ public final class DurableFs {
 
         @Override
         public void write(byte[] bytes, int off, int len) throws IOException {
-            ByteBuffer b = ByteBuffer.wrap(bytes, off, len);
-            while (b.hasRemaining()) {
-                pos += ch.write(b);
-            }
+            write(ByteBuffer.wrap(bytes, off, len));
         }
 
         @Override
